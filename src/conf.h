@@ -1,0 +1,112 @@
+/* conf.h - the configuration as a plain struct, and its loader */
+#ifndef PREFORKD_CONF_H
+#define PREFORKD_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+enum listener_mode { MODE_ECHO, MODE_HTTP };
+enum listener_trigger { TRIGGER_EDGE, TRIGGER_LEVEL };
+
+struct http_conf {
+	char *response; /* fixed body, or NULL when root is set */
+	size_t response_len;
+	char *content_type;
+	char *root; /* static files directory, or NULL */
+	double keepalive_timeout;
+	double header_timeout;
+	long max_header_size;
+	long max_body_size;
+	char *access_log; /* NULL: no access log */
+};
+
+struct listener_conf {
+	char *name;
+	char *listen; /* as written, for messages */
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	enum listener_mode mode;
+	enum listener_trigger trigger;
+	int backlog;
+	double idle_timeout;
+	double send_timeout;
+	struct http_conf http;
+	int line; /* where the listener starts in the file */
+};
+
+struct conf {
+	char *path;
+	int workers; /* resolved: "auto" is the online CPU count */
+	bool workers_auto;
+	char *user;  /* NULL: do not change user */
+	char *group; /* NULL: the user's primary group, or unchanged */
+	uid_t uid;
+	gid_t gid;
+	double shutdown_timeout;
+	double worker_timeout;
+	int max_connections;
+	int log_level; /* LOG_ERR .. LOG_DEBUG */
+	bool seccomp;
+	struct listener_conf *listeners;
+	size_t nlisteners;
+};
+
+/* What kind of mistake an error is; unit tests match on this. */
+enum conf_error_kind {
+	CONF_ERR_IO,        /* the file cannot be read */
+	CONF_ERR_SYNTAX,    /* libconfig could not parse it */
+	CONF_ERR_UNKNOWN,   /* a setting that does not exist */
+	CONF_ERR_TYPE,      /* a setting of the wrong type */
+	CONF_ERR_RANGE,     /* a number out of its range */
+	CONF_ERR_VALUE,     /* a string that is not one of the allowed values */
+	CONF_ERR_MISSING,   /* a required setting is absent */
+	CONF_ERR_LISTEN,    /* a listen string that does not parse */
+	CONF_ERR_DUPLICATE, /* a name or address given twice */
+	CONF_ERR_EXCLUSIVE, /* both or neither of http.response and http.root */
+	CONF_ERR_ROOT,      /* http.root is not a readable directory */
+	CONF_ERR_USER,      /* unknown user or group */
+};
+
+struct conf_error {
+	enum conf_error_kind kind;
+	int line; /* 0 when the error has no line */
+	char msg[320]; /* "FILE:LINE: message" */
+};
+
+struct conf_errors {
+	struct conf_error *v;
+	size_t n, cap;
+};
+
+/*
+ * Reads and validates the file at path into *out. Returns 0 on success, or
+ * -1 with every error found appended to errs (out is then left empty).
+ * The caller frees out with conf_free and errs with conf_errors_free.
+ */
+int conf_load(const char *path, struct conf *out, struct conf_errors *errs);
+
+/* As conf_load, from a string; path is only used in messages. */
+int conf_load_string(const char *path, const char *text, struct conf *out,
+		     struct conf_errors *errs);
+
+void conf_free(struct conf *c);
+void conf_errors_free(struct conf_errors *errs);
+
+/* Listener lookup by name; NULL when absent. */
+const struct listener_conf *conf_find_listener(const struct conf *c,
+					       const char *name);
+
+/* Whether two listeners bind the same address and port. */
+bool conf_same_address(const struct listener_conf *a,
+		       const struct listener_conf *b);
+
+/*
+ * Parses "HOST:PORT", "[V6]:PORT" or "*:PORT" into addr. Returns 0, or -1
+ * with the reason in err.
+ */
+int conf_parse_listen(const char *s, struct sockaddr_storage *addr,
+		      socklen_t *addrlen, char *err, size_t errlen);
+
+#endif

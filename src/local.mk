@@ -1,0 +1,14 @@
+# src/local.mk - the daemon; everything but main.c is also linked by tests
+noinst_LIBRARIES += src/libpreforkd.a
+src_libpreforkd_a_SOURCES = \
+	src/conf.c src/conf.h \
+	src/log.c src/log.h \
+	src/master.c src/master.h
+src_libpreforkd_a_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(LIBSYSTEMD_CFLAGS) $(LIBSECCOMP_CFLAGS)
+
+PREFORKD_LIBS = src/libpreforkd.a $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSECCOMP_LIBS)
+
+sbin_PROGRAMS += src/preforkd
+src_preforkd_SOURCES = src/main.c
+src_preforkd_CFLAGS = $(AM_CFLAGS)
+src_preforkd_LDADD = $(PREFORKD_LIBS)
