@@ -3,7 +3,8 @@ noinst_LIBRARIES += src/libpreforkd.a
 src_libpreforkd_a_SOURCES = \
 	src/conf.c src/conf.h \
 	src/log.c src/log.h \
-	src/master.c src/master.h
+	src/master.c src/master.h \
+	src/sock.c src/sock.h
 src_libpreforkd_a_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(LIBSYSTEMD_CFLAGS) $(LIBSECCOMP_CFLAGS)
 
 PREFORKD_LIBS = src/libpreforkd.a $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSECCOMP_LIBS)

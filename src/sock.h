@@ -1,0 +1,20 @@
+/* sock.h - listening socket helpers; they never log, they fill err */
+#ifndef PREFORKD_SOCK_H
+#define PREFORKD_SOCK_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+/*
+ * Opens a non-blocking, close-on-exec SO_REUSEPORT socket bound to addr and
+ * listening with backlog (IPv6 sockets are V6ONLY). Returns the fd, or -1
+ * with the reason in err.
+ */
+int sock_listen(const struct sockaddr_storage *addr, socklen_t addrlen,
+		int backlog, char *err, size_t errlen);
+
+/* Formats addr as "1.2.3.4:80" or "[::1]:80" into buf. */
+const char *sock_addr_str(const struct sockaddr_storage *addr, char *buf,
+			  size_t len);
+
+#endif
