@@ -1,4 +1,16 @@
-# tests/local.mk - unit tests (cmocka) and end-to-end tests
+# tests/local.mk - unit tests (cmocka) and end-to-end tests (shell scripts
+# that start the real binary on loopback; see tests/e2e/lib.sh)
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(BASH)
+AM_TESTS_ENVIRONMENT = \
+	PREFORKD='$(abs_top_builddir)/src/preforkd'; \
+	PFLOAD='$(abs_top_builddir)/bench/pfload'; \
+	FREEPORT='$(abs_top_builddir)/tests/freeport'; \
+	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; \
+	export PREFORKD PFLOAD FREEPORT TESTS_SRCDIR;
+EXTRA_DIST += tests/setup-debian tests/run-all tests/e2e/lib.sh
+check_PROGRAMS += tests/freeport
+
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test_conf
 tests_test_conf_SOURCES = tests/test_conf.c
