@@ -1,1 +1,6 @@
 # bench/local.mk - load generator and benchmarks (built, never installed)
+noinst_PROGRAMS += bench/pfload bench/floor
+bench_pfload_SOURCES = bench/pfload.c bench/pfload.h bench/pfload_conn.c \
+	bench/pfload_http.c bench/pfload_echo.c bench/pfload_stats.c
+bench_floor_SOURCES = bench/floor.c
+EXTRA_DIST += bench/run bench/README.md
