@@ -73,6 +73,7 @@ struct conf_error {
 	enum conf_error_kind kind;
 	int line; /* 0 when the error has no line */
 	char msg[320]; /* "FILE:LINE: message" */
+	unsigned file; /* 0: the file loaded; n: the nth file it @includes */
 };
 
 struct conf_errors {
@@ -82,7 +83,10 @@ struct conf_errors {
 
 /*
  * Reads and validates the file at path into *out. Returns 0 on success, or
- * -1 with every error found appended to errs (out is then left empty).
+ * -1 with every error found appended to errs (out is then left empty),
+ * ordered by file (the loaded one first, then @included ones in the order
+ * they appear) and by line within a file; errors without a line come first.
+ * A relative @include path is taken from the working directory.
  * The caller frees out with conf_free and errs with conf_errors_free.
  */
 int conf_load(const char *path, struct conf *out, struct conf_errors *errs);

@@ -4,7 +4,17 @@ src_libpreforkd_a_SOURCES = \
 	src/conf.c src/conf.h \
 	src/log.c src/log.h \
 	src/master.c src/master.h \
-	src/sock.c src/sock.h
+	src/sock.c src/sock.h \
+	src/loop.c src/loop.h \
+	src/tlist.c src/tlist.h \
+	src/buf.c src/buf.h \
+	src/conn.c src/conn.h \
+	src/echo.c src/echo.h \
+	src/http.c src/http.h \
+	src/http_resp.c src/http_resp.h \
+	src/http_static.c src/http_static.h \
+	src/http_log.c src/http_log.h \
+	src/worker.c src/worker.h
 src_libpreforkd_a_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(LIBSYSTEMD_CFLAGS) $(LIBSECCOMP_CFLAGS)
 
 PREFORKD_LIBS = src/libpreforkd.a $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSECCOMP_LIBS)

@@ -11,14 +11,12 @@ struct loop_watch;
 struct loop_timer;
 
 /* Event bits, equal to their EPOLL* counterparts. */
-enum {
-	LOOP_IN = 0x001,
-	LOOP_OUT = 0x004,
-	LOOP_ERR = 0x008,
-	LOOP_HUP = 0x010,
-	LOOP_RDHUP = 0x2000,
-	LOOP_EDGE = 1u << 31,
-};
+#define LOOP_IN 0x001u
+#define LOOP_OUT 0x004u
+#define LOOP_ERR 0x008u
+#define LOOP_HUP 0x010u
+#define LOOP_RDHUP 0x2000u
+#define LOOP_EDGE (1u << 31)
 
 typedef void loop_io_fn(struct loop *l, struct loop_watch *w, uint32_t events);
 typedef void loop_timer_fn(struct loop *l, struct loop_timer *t);
@@ -49,6 +47,8 @@ void loop_free(struct loop *l);
 int loop_watch_add(struct loop *l, struct loop_watch *w, int fd,
 		   uint32_t events, loop_io_fn *fn);
 int loop_watch_mod(struct loop *l, struct loop_watch *w, uint32_t events);
+/* Safe while a batch is dispatched: once it returns, no event of the batch
+ * reaches w, so its owner may be freed. Call it before close(fd). */
 int loop_watch_del(struct loop *l, struct loop_watch *w);
 
 /* Arms t to fire after ms milliseconds (re-arming moves it). */

@@ -1,0 +1,147 @@
+/* conn.h - connections shared by all modes: accept, buffers, backpressure,
+ * timeouts, one close path */
+#ifndef PREFORKD_CONN_H
+#define PREFORKD_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "loop.h"
+#include "tlist.h"
+
+struct conn;
+struct server;
+
+/* The timeout a connection currently waits under; one list per kind. */
+enum conn_timeout {
+	CONN_T_IDLE,	  /* echo: idle_timeout; http: reading a body */
+	CONN_T_KEEPALIVE, /* http: between requests */
+	CONN_T_HEADER,	  /* http: a request head in progress */
+	CONN_T_SEND,	  /* output blocked: send_timeout */
+	CONN_T_LINGER,	  /* after our FIN, discarding what the peer still sends */
+	CONN_T_COUNT,
+	CONN_T_NONE = CONN_T_COUNT,
+};
+
+/* What a mode does with its connections. Every hook is optional but read. */
+struct conn_mode {
+	const char *name;
+	void (*on_open)(struct conn *c);
+	/* The socket may have data and no output is pending. */
+	void (*on_read)(struct conn *c);
+	/* All pending output has been written. */
+	void (*on_drained)(struct conn *c);
+	/* The timeout c waits under has expired (default: close). */
+	void (*on_timeout)(struct conn *c, enum conn_timeout which);
+	/* The worker started draining: finish and close c when convenient. */
+	void (*on_shutdown)(struct conn *c);
+	/* c is closing: release mode state. */
+	void (*on_close)(struct conn *c);
+};
+
+/* The connections of one listener waiting under one kind of timeout. */
+struct conn_tq {
+	struct tlist list;
+	struct loop_timer timer;
+	struct listener *lsn;
+};
+
+/* One listening socket served by this worker. */
+struct listener {
+	struct loop_watch watch;
+	const struct listener_conf *conf;
+	const struct conn_mode *mode;
+	struct server *srv;
+	struct conn_tq timeouts[CONN_T_COUNT];
+	struct loop_timer resume; /* re-enables accepting after EMFILE */
+	void *mode_data; /* e.g. the http listener's prepared response */
+};
+
+enum {
+	CONN_READABLE = 1 << 0, /* edge mode: data may be waiting */
+	CONN_CLOSED = 1 << 1,
+	CONN_LINGER = 1 << 2,	/* shut down for writing, draining input */
+	CONN_KEEPALIVE = 1 << 3,
+	CONN_DONE = 1 << 4,	/* close (lingering) once output is flushed */
+	CONN_WANT_WRITE = 1 << 5, /* the mode waits for room (e.g. sendfile) */
+};
+
+struct conn {
+	struct loop_watch watch; /* watch.fd is the socket */
+	struct tnode tnode;
+	struct listener *lsn;
+	struct buf *in;	 /* unconsumed input, only while some is pending */
+	struct buf *out; /* unsent output, only while the socket is full */
+	void *proto;	 /* mode state while a request is in flight */
+	uint8_t flags;
+	uint8_t timeout; /* enum conn_timeout */
+};
+
+/* The serving state of one worker, shared by its listeners and conns. */
+struct server {
+	struct loop *loop;
+	const struct conf *conf;
+	struct buf_pool pool;
+	char *scratch; /* shared read buffer: data is copied out only if kept */
+	size_t scratch_size;
+	struct conn *free_conns;
+	struct conn **slabs; /* every conn lives in one of these */
+	size_t nslabs;
+	uint32_t nconns;
+	uint64_t requests;
+	int reserve_fd; /* given up on EMFILE to accept-and-close */
+	uint64_t last_emfile_log, last_limit_log;
+	bool draining;
+	void (*on_idle)(struct server *s); /* after the last conn closes */
+};
+
+#define SCRATCH_SIZE (64 * 1024)
+
+int server_init(struct server *s, struct loop *loop, const struct conf *conf);
+void server_free(struct server *s);
+/* Calls fn for every open connection (fn may close it). */
+void server_each_conn(struct server *s, void (*fn)(struct conn *c));
+
+/* Starts serving lsn (fd, conf, mode filled in). 0 or -1 (errno). */
+int listener_start(struct server *s, struct listener *lsn);
+/* Stops accepting on lsn; its connections go on. */
+void listener_stop(struct listener *lsn);
+
+/* Closes c now (logged at debug with reason). c must not be used after. */
+void conn_close(struct conn *c, const char *reason);
+
+/* Sends FIN after pending output and discards input until the peer closes
+ * (or CONN_T_LINGER), so a response is never destroyed by a reset. */
+void conn_finish(struct conn *c);
+
+/*
+ * Reads into buf. Returns bytes read (> 0); 0 when nothing is available
+ * now (edge mode: the socket is drained); -1 when c was closed (EOF or
+ * error). In level mode, a second read in one event returns 0.
+ */
+ssize_t conn_read(struct conn *c, char *buf, size_t len);
+
+/*
+ * Writes iov; what the socket does not take is copied into c->out and
+ * written when it drains (the mode's on_drained runs then). Returns 0, or
+ * -1 when c was closed.
+ */
+int conn_writev(struct conn *c, const struct iovec *iov, int iovcnt);
+
+/* Waits for the socket to take more (the mode writes by itself, e.g. with
+ * sendfile); on_drained runs then. 0, or -1 when c was closed. */
+int conn_wait_writable(struct conn *c);
+
+/* Waits under timeout which from now (CONN_T_NONE: no timeout). */
+void conn_set_timeout(struct conn *c, enum conn_timeout which);
+
+/* Whether the mode may read now: no output pending, not closing. */
+static inline bool conn_can_read(const struct conn *c)
+{
+	return c->out == NULL && !(c->flags & (CONN_CLOSED | CONN_LINGER));
+}
+
+#endif

@@ -1,0 +1,9 @@
+/* echo.h - the echo mode: every byte back, in order, with backpressure */
+#ifndef PREFORKD_ECHO_H
+#define PREFORKD_ECHO_H
+
+#include "conn.h"
+
+extern const struct conn_mode echo_mode;
+
+#endif

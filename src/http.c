@@ -1,0 +1,652 @@
+/* http.c - the HTTP/1.1 mode: requests in, responses out, keep-alive,
+ * pipelining (answers batched into one write), bodies read and discarded,
+ * static files by sendfile */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "http_date.h"
+#include "http_log.h"
+#include "http_parse.h"
+#include "http_path.h"
+#include "http_resp.h"
+#include "http_static.h"
+#include "log.h"
+
+#define OUT_SIZE (64 * 1024)
+#define SMALL_FILE (16 * 1024) /* copied into the batch, not sendfile'd */
+
+/* A prepared fixed response: head + body, Date patched in per second. */
+struct fixed {
+	char *buf;
+	size_t head_len, len, date_off;
+};
+
+/* What an http listener serves (lsn->mode_data). */
+struct http_site {
+	const struct http_conf *conf;
+	struct http_limits limits;
+	int root_fd; /* -1: the fixed response */
+	struct fixed fixed[2][2]; /* [version_minor][keep_alive] */
+	struct http_log *log;
+};
+
+/* c->proto: a request not finished with one batch. */
+struct http_tx {
+	char *head; /* a request whose body is being discarded */
+	size_t head_len;
+	uint64_t body_left;
+	bool chunked;
+	struct http_chunked ch;
+	int file_fd; /* a file being sent, or -1 */
+	off_t file_off;
+	uint64_t file_left;
+};
+
+/* Answers of one batch are gathered here and written at once. The worker
+ * is single-threaded, so one buffer serves every connection in turn. */
+static struct {
+	char buf[OUT_SIZE];
+	size_t len;
+} out;
+
+static struct http_site *site_of(const struct conn *c)
+{
+	return c->lsn->mode_data;
+}
+
+static int out_flush(struct conn *c)
+{
+	struct iovec iov = { out.buf, out.len };
+
+	if (out.len == 0)
+		return 0;
+	out.len = 0;
+	return conn_writev(c, &iov, 1);
+}
+
+/* Reserves n bytes of out (flushing first if needed); NULL when c closed. */
+static char *out_reserve(struct conn *c, size_t n)
+{
+	if (OUT_SIZE - out.len < n && out_flush(c) < 0)
+		return NULL;
+	return out.buf + out.len;
+}
+
+static int out_append(struct conn *c, const void *p, size_t n)
+{
+	if (n > OUT_SIZE) {
+		struct iovec iov = { (void *)p, n };
+		return out_flush(c) < 0 ? -1 : conn_writev(c, &iov, 1);
+	}
+	char *dst = out_reserve(c, n);
+	if (dst == NULL)
+		return -1;
+	memcpy(dst, p, n);
+	out.len += n;
+	return 0;
+}
+
+static struct http_tx *tx_get(struct conn *c)
+{
+	struct http_tx *tx = c->proto;
+
+	if (tx == NULL) {
+		tx = calloc(1, sizeof(*tx));
+		if (tx == NULL)
+			return NULL;
+		tx->file_fd = -1;
+		c->proto = tx;
+	}
+	return tx;
+}
+
+static void tx_free(struct conn *c)
+{
+	struct http_tx *tx = c->proto;
+
+	if (tx == NULL)
+		return;
+	if (tx->file_fd >= 0)
+		close(tx->file_fd);
+	free(tx->head);
+	free(tx);
+	c->proto = NULL;
+}
+
+/* Whether this answer keeps the connection: the client wants it, we allow
+ * keep-alive, we are not draining, and no earlier answer said close. */
+static bool keep_alive(struct conn *c, const struct http_request *req)
+{
+	return req->keep_alive && !c->lsn->srv->draining &&
+	       site_of(c)->conf->keepalive_timeout > 0 &&
+	       !(c->flags & CONN_DONE);
+}
+
+/* No more requests on c: it finishes once its answers are out. */
+static void mark_close(struct conn *c)
+{
+	c->flags |= CONN_DONE;
+}
+
+static void access_log(struct conn *c, const struct http_request *req,
+		       int status, uint64_t bytes)
+{
+	struct http_site *site = site_of(c);
+	const char *line = req != NULL ? req->method : "-";
+	size_t len = 1;
+
+	if (site->log == NULL)
+		return;
+	if (req != NULL) /* method through version: the request line */
+		len = (size_t)(req->target + req->target_len - req->method) + 9;
+	http_log_request(site->log, c->watch.fd, line, len, status, bytes);
+}
+
+/* Answers status with a short text body. Errors that break the framing
+ * (every 4xx/5xx from the parser) close the connection after it. */
+static int send_error(struct conn *c, const struct http_request *req,
+		      int status, bool close, const char *extra)
+{
+	char body[64], head[512];
+	struct http_head h = {
+		.status = status,
+		.version_minor = req != NULL ? req->version_minor : 1,
+		.keep_alive = !close && req != NULL && keep_alive(c, req),
+		.content_type = "text/plain; charset=utf-8",
+		.extra = extra,
+	};
+	size_t blen = (size_t)snprintf(body, sizeof(body), "%d %s\n", status,
+				       http_reason(status));
+	size_t hlen;
+
+	h.content_length = blen;
+	hlen = http_head_format(head, sizeof(head), &h);
+	if (!h.keep_alive)
+		mark_close(c);
+	access_log(c, req, status, blen);
+	if (out_append(c, head, hlen) < 0)
+		return -1;
+	if (req != NULL && req->meth == HTTP_HEAD)
+		return 0;
+	return out_append(c, body, blen);
+}
+
+static int send_fixed(struct conn *c, const struct http_request *req)
+{
+	struct http_site *site = site_of(c);
+	bool ka = keep_alive(c, req);
+	const struct fixed *f = &site->fixed[req->version_minor][ka];
+	bool head = req->meth == HTTP_HEAD;
+	char *dst = out_reserve(c, head ? f->head_len : f->len);
+
+	if (dst == NULL)
+		return -1;
+	if (!ka)
+		mark_close(c);
+	access_log(c, req, 200, head ? 0 : f->len - f->head_len);
+	memcpy(dst, f->buf, f->head_len);
+	memcpy(dst + f->date_off, http_now_date(time(NULL)), HTTP_DATE_LEN);
+	out.len += f->head_len;
+	return head ? 0 : out_append(c, f->buf + f->head_len, f->len - f->head_len);
+}
+
+/* Sends what is left of tx's file; 1 when done, 0 when the socket is
+ * full (we wait for it), -1 when c closed. */
+static int file_send(struct conn *c, struct http_tx *tx)
+{
+	while (tx->file_left > 0) {
+		size_t chunk = tx->file_left > (1u << 30) ? 1u << 30
+							  : (size_t)tx->file_left;
+		ssize_t n = sendfile(c->watch.fd, tx->file_fd, &tx->file_off, chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return conn_wait_writable(c) < 0 ? -1 : 0;
+		if (n <= 0) {
+			conn_close(c, n == 0 ? "file shrank while sent"
+					     : strerror(errno));
+			return -1;
+		}
+		tx->file_left -= (uint64_t)n;
+	}
+	close(tx->file_fd);
+	tx->file_fd = -1;
+	return 1;
+}
+
+/* The body of a static answer: small ones join the batch, large ones go
+ * by sendfile once the batch is written. */
+static int send_file_body(struct conn *c, struct http_file *f, uint64_t first,
+			  uint64_t len)
+{
+	struct http_tx *tx;
+	char *dst;
+
+	if (len <= SMALL_FILE) {
+		ssize_t n = -1;
+		if ((dst = out_reserve(c, len)) != NULL)
+			n = pread(f->fd, dst, len, (off_t)first);
+		close(f->fd);
+		if (dst == NULL)
+			return -1;
+		if (n != (ssize_t)len) {
+			conn_close(c, "short read of a file");
+			return -1;
+		}
+		out.len += len;
+		return 0;
+	}
+	if (out_flush(c) < 0 || (tx = tx_get(c)) == NULL) {
+		close(f->fd);
+		return -1;
+	}
+	tx->file_fd = f->fd;
+	tx->file_off = (off_t)first;
+	tx->file_left = len;
+	return c->out != NULL ? 0 : file_send(c, tx) < 0 ? -1 : 0;
+}
+
+static bool not_modified(const struct http_request *req, time_t mtime)
+{
+	time_t since;
+
+	return req->if_modified_since != NULL &&
+	       http_date_parse(req->if_modified_since,
+			       req->if_modified_since_len, &since) == 0 &&
+	       mtime <= since;
+}
+
+static int send_static(struct conn *c, const struct http_request *req)
+{
+	char path[4096], head[1024], lm[HTTP_DATE_LEN + 1], extra[128];
+	struct http_head h = { .status = 200, .version_minor = req->version_minor };
+	uint64_t first = 0, last;
+	struct http_file f;
+	int st, r;
+
+	if (http_path_normalize(req->target, req->target_len, path, sizeof(path)) < 0)
+		return send_error(c, req, 400, false, NULL);
+	if ((st = http_static_open(site_of(c)->root_fd, path, &f)) != 0)
+		return send_error(c, req, st, false, NULL);
+	http_date_format(f.mtime, lm);
+	h.content_type = f.content_type;
+	h.last_modified = lm;
+	h.content_length = f.size;
+	h.extra = "Accept-Ranges: bytes\r\n";
+	last = f.size - 1;
+	if (not_modified(req, f.mtime))
+		h.status = 304;
+	else if (req->range != NULL &&
+		 (r = http_range_parse(req->range, req->range_len, f.size, &first,
+				       &last)) != 1) {
+		if (r < 0) {
+			close(f.fd);
+			snprintf(extra, sizeof(extra),
+				 "Content-Range: bytes */%llu\r\n",
+				 (unsigned long long)f.size);
+			return send_error(c, req, 416, false, extra);
+		}
+		h.status = 206;
+		h.content_length = last - first + 1;
+		snprintf(extra, sizeof(extra), "Content-Range: bytes %llu-%llu/%llu\r\n",
+			 (unsigned long long)first, (unsigned long long)last,
+			 (unsigned long long)f.size);
+		h.extra = extra;
+	}
+	h.keep_alive = keep_alive(c, req);
+	if (!h.keep_alive)
+		mark_close(c);
+	access_log(c, req, h.status, h.status == 304 ? 0 : h.content_length);
+	if (out_append(c, head, http_head_format(head, sizeof(head), &h)) < 0) {
+		close(f.fd);
+		return -1;
+	}
+	if (h.status == 304 || req->meth == HTTP_HEAD || h.content_length == 0) {
+		close(f.fd);
+		return 0;
+	}
+	return send_file_body(c, &f, first, h.content_length);
+}
+
+/* Answers one complete request (its body, if any, already discarded). */
+static int respond(struct conn *c, const struct http_request *req)
+{
+	c->lsn->srv->requests++;
+	if (req->meth == HTTP_OTHER_METHOD)
+		return send_error(c, req, 405, false, "Allow: GET, HEAD\r\n");
+	if (site_of(c)->root_fd < 0)
+		return send_fixed(c, req);
+	return send_static(c, req);
+}
+
+/* A request with a body: keep its head, discard the body, then answer. */
+static int body_start(struct conn *c, const struct http_request *req,
+		      const char *head, size_t head_len)
+{
+	const struct http_conf *hc = site_of(c)->conf;
+	struct http_tx *tx;
+
+	if (req->has_content_length &&
+	    req->content_length > (uint64_t)hc->max_body_size)
+		return send_error(c, req, 413, true, NULL);
+	if ((tx = tx_get(c)) == NULL || (tx->head = malloc(head_len)) == NULL) {
+		conn_close(c, "out of memory");
+		return -1;
+	}
+	memcpy(tx->head, head, head_len);
+	tx->head_len = head_len;
+	tx->chunked = req->chunked;
+	tx->body_left = req->content_length;
+	http_chunked_init(&tx->ch);
+	return 0;
+}
+
+/* Consumes body bytes from data; when the body is complete, answers the
+ * kept request. Returns bytes consumed, or -1 when c closed. */
+static ssize_t body_consume(struct conn *c, struct http_tx *tx,
+			    const char *data, size_t len)
+{
+	struct http_request req;
+	size_t used = len;
+	int st, r = 1;
+
+	if (tx->chunked) {
+		r = http_chunked_skip(&tx->ch, data, len,
+				      (uint64_t)site_of(c)->conf->max_body_size, &used);
+		if (r < 0)
+			return send_error(c, NULL, r == -2 ? 413 : 400, true, NULL) < 0
+				       ? -1 : (ssize_t)len;
+	} else {
+		used = len < tx->body_left ? len : (size_t)tx->body_left;
+		tx->body_left -= used;
+		r = tx->body_left == 0;
+	}
+	if (r == 1) {
+		/* The kept head parsed once already: it parses again. */
+		http_parse_request(tx->head, tx->head_len, NULL, &req, &st);
+		r = respond(c, &req);
+		free(tx->head);
+		tx->head = NULL;
+		if (r < 0)
+			return -1;
+	}
+	return (ssize_t)used;
+}
+
+/* Handles every complete request in data, in order. Returns bytes
+ * consumed (the rest is an incomplete request, or waits for output to
+ * drain), or -1 when c closed. */
+static ssize_t process(struct conn *c, const char *data, size_t len)
+{
+	const struct http_limits *lim = &site_of(c)->limits;
+	struct http_request req;
+	size_t pos = 0;
+	int st;
+
+	while (pos < len && !(c->flags & CONN_DONE) && c->out == NULL) {
+		struct http_tx *tx = c->proto;
+		ssize_t n;
+
+		if (tx != NULL && tx->file_fd >= 0)
+			break; /* a file is still being sent */
+		if (tx != NULL && tx->head != NULL) {
+			n = body_consume(c, tx, data + pos, len - pos);
+		} else {
+			n = http_parse_request(data + pos, len - pos, lim, &req, &st);
+			if (n == HTTP_PARSE_AGAIN)
+				break;
+			if (n == HTTP_PARSE_ERROR) {
+				if (send_error(c, NULL, st, true, NULL) < 0)
+					return -1;
+				return (ssize_t)len;
+			}
+			if (req.has_content_length ? req.content_length > 0 : req.chunked)
+				st = body_start(c, &req, data + pos, (size_t)n);
+			else
+				st = respond(c, &req);
+			if (st < 0)
+				return -1;
+		}
+		if (n < 0)
+			return -1;
+		pos += (size_t)n;
+	}
+	return out_flush(c) < 0 ? -1 : (ssize_t)pos;
+}
+
+static bool file_pending(const struct conn *c)
+{
+	const struct http_tx *tx = c->proto;
+	return tx != NULL && tx->file_fd >= 0;
+}
+
+/* Runs the kept input through process(); -1 when c closed. */
+static int consume_in(struct conn *c)
+{
+	ssize_t n = process(c, c->in->data + c->in->off, buf_used(c->in));
+
+	if (n < 0)
+		return -1;
+	c->in->off += (size_t)n;
+	if (buf_used(c->in) == 0) {
+		buf_put(&c->lsn->srv->pool, c->in);
+		c->in = NULL;
+	}
+	return 0;
+}
+
+/* Runs fresh input from the scratch buffer; keeps what is left over. */
+static int consume_scratch(struct conn *c, size_t len)
+{
+	ssize_t n = process(c, c->lsn->srv->scratch, len);
+	size_t left;
+
+	if (n < 0)
+		return -1;
+	left = len - (size_t)n;
+	if (left == 0 || (c->flags & CONN_DONE))
+		return 0;
+	c->in = buf_get(&c->lsn->srv->pool,
+			left + (size_t)site_of(c)->conf->max_header_size + 1);
+	if (c->in == NULL) {
+		conn_close(c, "out of memory for input");
+		return -1;
+	}
+	memcpy(c->in->data, c->lsn->srv->scratch + n, left);
+	c->in->len = left;
+	return 0;
+}
+
+/* After a batch: finish, or wait under the right timeout. */
+static void settle(struct conn *c)
+{
+	const struct http_tx *tx = c->proto;
+
+	if (c->out != NULL || file_pending(c))
+		return; /* the send timeout runs */
+	if (tx != NULL && tx->head == NULL) {
+		tx_free(c); /* idle connections keep no request state */
+		tx = NULL;
+	}
+	if (c->flags & CONN_DONE)
+		conn_finish(c);
+	else if (tx != NULL && tx->head != NULL)
+		conn_set_timeout(c, CONN_T_IDLE);
+	else if (c->in != NULL) {
+		if (c->timeout != CONN_T_HEADER) /* trickling does not extend it */
+			conn_set_timeout(c, CONN_T_HEADER);
+	} else
+		conn_set_timeout(c, CONN_T_KEEPALIVE);
+}
+
+static void http_read(struct conn *c)
+{
+	struct server *s = c->lsn->srv;
+
+	while (conn_can_read(c) && !(c->flags & CONN_DONE) && !file_pending(c)) {
+		char *dst = s->scratch;
+		size_t room = s->scratch_size;
+		ssize_t n;
+
+		if (c->in != NULL) {
+			buf_compact(c->in);
+			dst = c->in->data + c->in->len;
+			room = c->in->cap - c->in->len;
+			if (room == 0)
+				break;
+		}
+		n = conn_read(c, dst, room);
+		if (n < 0)
+			return;
+		if (n == 0)
+			break;
+		if (c->in != NULL) {
+			c->in->len += (size_t)n;
+			if (consume_in(c) < 0)
+				return;
+		} else if (consume_scratch(c, (size_t)n) < 0)
+			return;
+	}
+	settle(c);
+}
+
+static void http_drained(struct conn *c)
+{
+	struct http_tx *tx = c->proto;
+
+	if (tx != NULL && tx->file_fd >= 0 && file_send(c, tx) <= 0)
+		return;
+	if (c->in != NULL && consume_in(c) < 0)
+		return;
+	if (c->out != NULL || file_pending(c))
+		return;
+	http_read(c);
+}
+
+static void http_open(struct conn *c)
+{
+	conn_set_timeout(c, CONN_T_HEADER);
+}
+
+static void http_timeout(struct conn *c, enum conn_timeout which)
+{
+	bool started = c->in != NULL || c->proto != NULL;
+
+	if ((which == CONN_T_HEADER || which == CONN_T_IDLE) && started &&
+	    c->out == NULL && !file_pending(c)) {
+		log_debug("fd %d: request timed out", c->watch.fd);
+		if (send_error(c, NULL, 408, true, NULL) == 0 && out_flush(c) == 0)
+			conn_finish(c);
+		return;
+	}
+	conn_close(c, which == CONN_T_SEND ? "send timeout" : "idle");
+}
+
+static void http_close(struct conn *c)
+{
+	tx_free(c);
+}
+
+const struct conn_mode http_mode = {
+	.name = "http",
+	.on_open = http_open,
+	.on_read = http_read,
+	.on_drained = http_drained,
+	.on_timeout = http_timeout,
+	/* Draining needs no hook: a connection between requests stays until
+	 * its next request (answered with Connection: close) or its
+	 * keep-alive timeout, so no client sees a request go unanswered. */
+	.on_close = http_close,
+};
+
+static int fixed_prepare(struct fixed *f, const struct http_conf *hc,
+			 int minor, bool ka)
+{
+	struct http_head h = {
+		.status = 200,
+		.version_minor = minor,
+		.keep_alive = ka,
+		.content_type = hc->content_type,
+		.content_length = hc->response_len,
+	};
+	char head[1024];
+	size_t hlen = http_head_format(head, sizeof(head), &h);
+	const char *date = strstr(head, "\r\nDate: ");
+
+	if (hlen == 0 || date == NULL || (f->buf = malloc(hlen + hc->response_len)) == NULL)
+		return -1;
+	memcpy(f->buf, head, hlen);
+	memcpy(f->buf + hlen, hc->response, hc->response_len);
+	f->head_len = hlen;
+	f->len = hlen + hc->response_len;
+	f->date_off = (size_t)(date - head) + 8;
+	return 0;
+}
+
+int http_listener_init(struct listener *lsn)
+{
+	const struct http_conf *hc = &lsn->conf->http;
+	struct http_site *site = calloc(1, sizeof(*site));
+
+	if (site == NULL)
+		return -1;
+	lsn->mode_data = site;
+	site->conf = hc;
+	site->limits.max_header_size = (size_t)hc->max_header_size;
+	site->root_fd = -1;
+	if (hc->root != NULL) {
+		site->root_fd = open(hc->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (site->root_fd < 0) {
+			log_error("%s: root %s: %s", lsn->conf->name, hc->root,
+				  strerror(errno));
+			return -1;
+		}
+	} else {
+		for (int minor = 0; minor < 2; minor++)
+			for (int ka = 0; ka < 2; ka++)
+				if (fixed_prepare(&site->fixed[minor][ka], hc, minor, ka) < 0)
+					return -1;
+	}
+	if (hc->access_log != NULL &&
+	    (site->log = http_log_open(hc->access_log)) == NULL) {
+		log_error("%s: access_log %s: %s", lsn->conf->name, hc->access_log,
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void http_listener_free(struct listener *lsn)
+{
+	struct http_site *site = lsn->mode_data;
+
+	if (site == NULL)
+		return;
+	if (site->root_fd >= 0)
+		close(site->root_fd);
+	for (int minor = 0; minor < 2; minor++)
+		for (int ka = 0; ka < 2; ka++)
+			free(site->fixed[minor][ka].buf);
+	http_log_close(site->log);
+	free(site);
+	lsn->mode_data = NULL;
+}
+
+void http_reopen_logs(void)
+{
+	http_log_reopen_all();
+}
+
+void http_flush_logs(void)
+{
+	http_log_flush_all();
+}
