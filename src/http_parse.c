@@ -1,0 +1,767 @@
+/* http_parse.c - zero-copy, single-pass parsing of HTTP/1.x request framing */
+#include "config.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "http_parse.h"
+
+#if defined(__SSE2__) && !defined(HTTP_PARSE_SCALAR)
+#include <emmintrin.h>
+#define HTTP_PARSE_SSE2 1
+#endif
+
+/* Character classes, one bit each, indexed by byte. */
+enum {
+	C_TCHAR = 1, /* token character (RFC 9110 5.6.2) */
+	C_STOP = 2,  /* ends a value scan: CTL (HTAB included) or DEL */
+	C_HOST = 4,  /* may appear in a Host value */
+	C_HEX = 8,
+};
+
+#define TCHAR_PUNCT "!#$%&'*+-.^_`|~"
+#define HOST_PUNCT "-._~%!$&'()*+,;=:[]"
+
+static unsigned char cclass[256];
+
+static void cclass_add(const char *set, unsigned char bit)
+{
+	for (; *set; set++)
+		cclass[(unsigned char)*set] |= bit;
+}
+
+/* Fills cclass once; a constructor keeps the parser free of checks. */
+__attribute__((constructor)) static void cclass_init(void)
+{
+	int c;
+
+	for (c = 0; c < 256; c++) {
+		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z'))
+			cclass[c] |= C_TCHAR | C_HOST;
+		if (c < 0x20 || c == 0x7f)
+			cclass[c] |= C_STOP;
+		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    (c >= 'A' && c <= 'F'))
+			cclass[c] |= C_HEX;
+	}
+	cclass_add(TCHAR_PUNCT, C_TCHAR);
+	cclass_add(HOST_PUNCT, C_HOST);
+}
+
+static inline bool is_class(char c, unsigned char bit)
+{
+	return (cclass[(unsigned char)c] & bit) != 0;
+}
+
+static inline unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+static inline bool is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Whether s[0..n) equals the lowercase literal lit, ignoring case. */
+static bool equals_ci(const char *s, size_t n, const char *lit)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lit[i] == '\0' || lower((unsigned char)s[i]) != lit[i])
+			return false;
+	return lit[n] == '\0';
+}
+
+/*
+ * The first byte in [p, end) whose value is at most max or is DEL, or end.
+ * With max 0x1f it finds the end of a field value, with 0x20 the end of a
+ * request target. Loads 16 bytes only while 16 remain before end.
+ */
+static const char *scan_stop(const char *p, const char *end, unsigned char max)
+{
+#ifdef HTTP_PARSE_SSE2
+	const __m128i vmax = _mm_set1_epi8((char)max);
+	const __m128i vdel = _mm_set1_epi8(0x7f);
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, vmax), v);
+		int m = _mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, vdel)));
+
+		if (m != 0)
+			return p + __builtin_ctz((unsigned)m);
+		p += 16;
+	}
+#endif
+	while (p < end && (unsigned char)*p > max && *p != 0x7f)
+		p++;
+	return p;
+}
+
+/* ---- request head ---------------------------------------------------- */
+
+/* State of one http_parse_request call. */
+struct parser {
+	const char *end;   /* window end: buf + min(len, max_header_size) */
+	bool in_headers;   /* the request line is complete */
+	int status;        /* 0: need more bytes; else the HTTP answer */
+	struct http_request *req;
+	unsigned hosts;
+	unsigned ranges;
+	bool te_seen, te_unknown, te_chunked_last;
+	unsigned te_chunked;
+	bool conn_close, conn_keep_alive;
+};
+
+/* Sub-parsers return the next position, or NULL through one of these. */
+static const char *need_more(struct parser *ps)
+{
+	ps->status = 0;
+	return NULL;
+}
+
+static const char *fail(struct parser *ps, int status)
+{
+	ps->status = status;
+	return NULL;
+}
+
+/* Skips CRLF pairs before the request line (RFC 9112 2.2). */
+static const char *skip_empty_lines(struct parser *ps, const char *p)
+{
+	while (p < ps->end && *p == '\r') {
+		if (p + 1 == ps->end)
+			return need_more(ps);
+		if (p[1] != '\n')
+			return fail(ps, 400);
+		p += 2;
+	}
+	return p;
+}
+
+static const char *parse_method(struct parser *ps, const char *p)
+{
+	const char *start = p;
+	struct http_request *req = ps->req;
+
+	while (p < ps->end && is_class(*p, C_TCHAR))
+		p++;
+	if (p == ps->end)
+		return need_more(ps);
+	if (*p != ' ' || p == start)
+		return fail(ps, 400);
+	req->method = start;
+	req->method_len = (size_t)(p - start);
+	req->meth = HTTP_OTHER_METHOD;
+	if (req->method_len == 3 && memcmp(start, "GET", 3) == 0)
+		req->meth = HTTP_GET;
+	else if (req->method_len == 4 && memcmp(start, "HEAD", 4) == 0)
+		req->meth = HTTP_HEAD;
+	return p + 1;
+}
+
+static const char *parse_target(struct parser *ps, const char *p)
+{
+	const char *start = p;
+
+	p = scan_stop(p, ps->end, 0x20);
+	if (p == ps->end)
+		return need_more(ps);
+	if (*p != ' ' || p == start)
+		return fail(ps, 400);
+	ps->req->target = start;
+	ps->req->target_len = (size_t)(p - start);
+	return p + 1;
+}
+
+/*
+ * "HTTP/" DIGIT "." DIGIT CRLF. A mismatch is reported as soon as a byte
+ * rules the line out, so garbage fails fast even when incomplete.
+ */
+static const char *parse_version(struct parser *ps, const char *p)
+{
+	static const char pattern[] = "HTTP/#.#\r\n";
+	size_t i;
+
+	if (ps->end - p >= 10 && memcmp(p, "HTTP/1.1\r\n", 10) == 0) {
+		ps->req->version_minor = 1;
+		return p + 10;
+	}
+	for (i = 0; i < sizeof(pattern) - 1; i++) {
+		if (p + i == ps->end)
+			return need_more(ps);
+		if (pattern[i] == '#' ? (p[i] < '0' || p[i] > '9')
+				      : p[i] != pattern[i])
+			return fail(ps, 400);
+	}
+	if (p[5] != '1' || p[7] > '1')
+		return fail(ps, 505);
+	ps->req->version_minor = p[7] - '0';
+	return p + 10;
+}
+
+/* ---- derived fields ---- */
+
+/* Content-Length: 1*DIGIT, or a list of identical ones ("5, 5"). */
+static int parse_content_length(const char *v, size_t n, uint64_t *out)
+{
+	size_t i = 0;
+	bool have = false;
+	uint64_t first = 0;
+
+	for (;;) {
+		size_t start = i;
+		uint64_t x = 0;
+
+		for (; i < n && v[i] >= '0' && v[i] <= '9'; i++) {
+			unsigned d = (unsigned)(v[i] - '0');
+
+			if (x > (UINT64_MAX - d) / 10)
+				return -1;
+			x = x * 10 + d;
+		}
+		if (i == start || (have && x != first))
+			return -1;
+		first = x;
+		have = true;
+		while (i < n && is_ows(v[i]))
+			i++;
+		if (i == n)
+			break;
+		if (v[i++] != ',')
+			return -1;
+		while (i < n && is_ows(v[i]))
+			i++;
+	}
+	*out = first;
+	return 0;
+}
+
+static int on_content_length(struct parser *ps, const struct http_header *h)
+{
+	struct http_request *req = ps->req;
+	uint64_t n;
+
+	if (parse_content_length(h->value, h->value_len, &n) < 0)
+		return 400;
+	if (req->has_content_length && req->content_length != n)
+		return 400;
+	req->has_content_length = true;
+	req->content_length = n;
+	return 0;
+}
+
+/*
+ * Calls fn on each element of a comma-separated list, trimmed of OWS.
+ * Stops at and returns the first non-zero result.
+ */
+static int list_each(const char *v, size_t n, struct parser *ps,
+		     int (*fn)(struct parser *, const char *, size_t))
+{
+	size_t i = 0;
+
+	for (;;) {
+		size_t start, stop;
+		int r;
+
+		while (i < n && is_ows(v[i]))
+			i++;
+		start = i;
+		while (i < n && v[i] != ',')
+			i++;
+		stop = i;
+		while (stop > start && is_ows(v[stop - 1]))
+			stop--;
+		r = fn(ps, v + start, stop - start);
+		if (r != 0)
+			return r;
+		if (i == n)
+			return 0;
+		i++; /* the comma */
+	}
+}
+
+static int te_element(struct parser *ps, const char *s, size_t n)
+{
+	bool chunked = equals_ci(s, n, "chunked");
+
+	if (n == 0)
+		return 400; /* "chunked," or ", chunked": refuse, never guess */
+	ps->te_chunked += chunked;
+	ps->te_chunked_last = chunked;
+	if (!chunked)
+		ps->te_unknown = true;
+	return 0;
+}
+
+static int on_transfer_encoding(struct parser *ps, const struct http_header *h)
+{
+	ps->te_seen = true;
+	return list_each(h->value, h->value_len, ps, te_element);
+}
+
+static int connection_element(struct parser *ps, const char *s, size_t n)
+{
+	if (equals_ci(s, n, "close"))
+		ps->conn_close = true;
+	else if (equals_ci(s, n, "keep-alive"))
+		ps->conn_keep_alive = true;
+	return 0;
+}
+
+static int on_connection(struct parser *ps, const struct http_header *h)
+{
+	return list_each(h->value, h->value_len, ps, connection_element);
+}
+
+/* Host = uri-host [ ":" port ]; checked loosely by character set. */
+static int on_host(struct parser *ps, const struct http_header *h)
+{
+	size_t i;
+
+	if (++ps->hosts > 1)
+		return 400;
+	for (i = 0; i < h->value_len; i++)
+		if (!is_class(h->value[i], C_HOST))
+			return 400;
+	ps->req->host = h->value;
+	ps->req->host_len = h->value_len;
+	return 0;
+}
+
+static int on_range(struct parser *ps, const struct http_header *h)
+{
+	struct http_request *req = ps->req;
+
+	/* Two Range fields make one invalid list: ignore Range altogether. */
+	req->range = ++ps->ranges == 1 ? h->value : NULL;
+	req->range_len = ps->ranges == 1 ? h->value_len : 0;
+	return 0;
+}
+
+static int on_if_modified_since(struct parser *ps,
+				const struct http_header *h)
+{
+	if (ps->req->if_modified_since == NULL) {
+		ps->req->if_modified_since = h->value;
+		ps->req->if_modified_since_len = h->value_len;
+	}
+	return 0;
+}
+
+/* Derives request fields from one header; returns 0 or an HTTP status. */
+static int apply_header(struct parser *ps, const struct http_header *h)
+{
+	const char *n = h->name;
+
+	switch (h->name_len) {
+	case 4:
+		return equals_ci(n, 4, "host") ? on_host(ps, h) : 0;
+	case 5:
+		return equals_ci(n, 5, "range") ? on_range(ps, h) : 0;
+	case 10:
+		return equals_ci(n, 10, "connection") ? on_connection(ps, h) : 0;
+	case 14:
+		if (equals_ci(n, 14, "content-length"))
+			return on_content_length(ps, h);
+		return 0;
+	case 17:
+		if (equals_ci(n, 17, "transfer-encoding"))
+			return on_transfer_encoding(ps, h);
+		if (equals_ci(n, 17, "if-modified-since"))
+			return on_if_modified_since(ps, h);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- field lines ---- */
+
+/* The CR that ends the value starting at p; bare CR, LF or CTL fail. */
+static const char *value_end(struct parser *ps, const char *p)
+{
+	for (;;) {
+		p = scan_stop(p, ps->end, 0x1f);
+		if (p == ps->end)
+			return need_more(ps);
+		if (*p == '\t') {
+			p++;
+			continue;
+		}
+		if (*p != '\r')
+			return fail(ps, 400);
+		if (p + 1 == ps->end)
+			return need_more(ps);
+		return p[1] == '\n' ? p : fail(ps, 400);
+	}
+}
+
+/* field-name ":" OWS field-value OWS CRLF */
+static const char *parse_field(struct parser *ps, const char *p)
+{
+	struct http_header *h = &ps->req->headers[ps->req->nheaders];
+	const char *name = p, *colon, *value, *stop;
+	int status;
+
+	while (p < ps->end && is_class(*p, C_TCHAR))
+		p++;
+	if (p == ps->end)
+		return need_more(ps);
+	if (*p != ':' || p == name)
+		return fail(ps, 400); /* whitespace before ':', obs-fold, ... */
+	colon = p;
+	for (p++; p < ps->end && is_ows(*p); p++)
+		;
+	value = p;
+	if ((stop = value_end(ps, p)) == NULL)
+		return NULL;
+	p = stop + 2;
+	while (stop > value && is_ows(stop[-1]))
+		stop--;
+	h->name = name;
+	h->name_len = (size_t)(colon - name);
+	h->value = value;
+	h->value_len = (size_t)(stop - value);
+	ps->req->nheaders++;
+	status = apply_header(ps, h);
+	return status ? fail(ps, status) : p;
+}
+
+static const char *parse_fields(struct parser *ps, const char *p)
+{
+	for (;;) {
+		if (p == ps->end)
+			return need_more(ps);
+		if (*p == '\r') {
+			if (p + 1 == ps->end)
+				return need_more(ps);
+			return p[1] == '\n' ? p + 2 : fail(ps, 400);
+		}
+		if (ps->req->nheaders == HTTP_MAX_HEADERS)
+			return fail(ps, 431);
+		if ((p = parse_field(ps, p)) == NULL)
+			return NULL;
+	}
+}
+
+/* Message-level checks once the head is complete; 0 or an HTTP status. */
+static int check_framing(struct parser *ps)
+{
+	struct http_request *req = ps->req;
+
+	if (req->version_minor == 1 && ps->hosts == 0)
+		return 400;
+	if (ps->te_seen) {
+		if (req->has_content_length || req->version_minor == 0)
+			return 400;
+		if (ps->te_chunked > 1 ||
+		    (ps->te_chunked == 1 && !ps->te_chunked_last))
+			return 400;
+		if (ps->te_unknown)
+			return 501;
+		req->chunked = true;
+	}
+	if (req->version_minor == 1)
+		req->keep_alive = !ps->conn_close;
+	else
+		req->keep_alive = ps->conn_keep_alive && !ps->conn_close;
+	return 0;
+}
+
+static void request_reset(struct http_request *req)
+{
+	req->nheaders = 0;
+	req->keep_alive = false;
+	req->has_content_length = false;
+	req->content_length = 0;
+	req->chunked = false;
+	req->host = NULL;
+	req->host_len = 0;
+	req->if_modified_since = NULL;
+	req->if_modified_since_len = 0;
+	req->range = NULL;
+	req->range_len = 0;
+}
+
+/* Runs the phases in order; returns the end of the head or NULL. */
+static const char *parse_head(struct parser *ps, const char *p)
+{
+	if ((p = skip_empty_lines(ps, p)) == NULL ||
+	    (p = parse_method(ps, p)) == NULL ||
+	    (p = parse_target(ps, p)) == NULL ||
+	    (p = parse_version(ps, p)) == NULL)
+		return NULL;
+	ps->in_headers = true;
+	if ((p = parse_fields(ps, p)) == NULL)
+		return NULL;
+	ps->status = check_framing(ps);
+	return ps->status ? NULL : p;
+}
+
+int http_parse_request(const char *buf, size_t len,
+		       const struct http_limits *lim, struct http_request *req,
+		       int *status)
+{
+	struct parser ps = { 0 };
+	size_t max = lim != NULL ? lim->max_header_size : INT_MAX;
+	const char *p;
+
+	if (max > INT_MAX)
+		max = INT_MAX; /* the length must fit the return value */
+	ps.req = req;
+	ps.end = buf + (len < max ? len : max);
+	request_reset(req);
+	*status = 0;
+	if ((p = parse_head(&ps, buf)) != NULL)
+		return (int)(p - buf);
+	if (ps.status == 0) {
+		if (len < max)
+			return HTTP_PARSE_AGAIN;
+		ps.status = ps.in_headers ? 431 : 414;
+	}
+	*status = ps.status;
+	return HTTP_PARSE_ERROR;
+}
+
+/* ---- chunked body ---------------------------------------------------- */
+
+enum chunk_state {
+	CH_SIZE0,      /* first hex digit of a chunk-size */
+	CH_SIZE,       /* more hex digits */
+	CH_BWS,        /* whitespace after the size */
+	CH_EXT,        /* chunk-ext after a ";", up to the CR */
+	CH_SIZE_LF,    /* the LF ending the size line */
+	CH_DATA,       /* chunk data */
+	CH_DATA_CR,    /* the CRLF after chunk data */
+	CH_DATA_LF,
+	CH_TRAILER0,   /* start of a trailer line, or the final CRLF */
+	CH_TRAILER,    /* inside a trailer field line */
+	CH_TRAILER_LF, /* the LF ending a trailer line */
+	CH_END_LF,     /* the LF of the final CRLF */
+	CH_DONE,
+	CH_BAD,        /* malformed: sticky -1 */
+	CH_TOO_BIG,    /* over max_body: sticky -2 */
+};
+
+void http_chunked_init(struct http_chunked *c)
+{
+	c->state = CH_SIZE0;
+	c->remaining = 0;
+	c->total = 0;
+	c->line_len = 0;
+}
+
+/* Adds one hex digit to the chunk size; -2 once over the body limit. */
+static int chunk_digit(struct http_chunked *c, char ch, uint64_t max_body)
+{
+	unsigned d = (unsigned)(ch <= '9' ? ch - '0' : lower((unsigned char)ch) - 'a' + 10);
+
+	if (c->remaining > (UINT64_MAX >> 4))
+		return -2;
+	c->remaining = c->remaining << 4 | d;
+	if (c->remaining > max_body - c->total)
+		return -2;
+	c->state = CH_SIZE;
+	return 0;
+}
+
+/* After the hex digits: BWS, then ";" and an extension, or the CR. */
+static int chunk_after_size(struct http_chunked *c, char ch)
+{
+	if (is_ows(ch)) {
+		c->state = CH_BWS;
+		return 0;
+	}
+	if (ch != ';')
+		return -1;
+	c->state = CH_EXT;
+	return 0;
+}
+
+/* One byte of a chunk-size line (size, BWS, extensions, CR). */
+static int chunk_size_byte(struct http_chunked *c, char ch, uint64_t max_body)
+{
+	if (++c->line_len > HTTP_CHUNK_LINE_MAX)
+		return -1;
+	if (ch == '\r' && c->state != CH_SIZE0) {
+		c->state = CH_SIZE_LF;
+		return 0;
+	}
+	switch (c->state) {
+	case CH_SIZE0:
+		return is_class(ch, C_HEX) ? chunk_digit(c, ch, max_body) : -1;
+	case CH_SIZE:
+		if (is_class(ch, C_HEX))
+			return chunk_digit(c, ch, max_body);
+		return chunk_after_size(c, ch);
+	case CH_BWS:
+		return chunk_after_size(c, ch);
+	default: /* CH_EXT: names, values, quoted strings; no CTL */
+		return is_class(ch, C_STOP) && ch != '\t' ? -1 : 0;
+	}
+}
+
+/* The LF after a size line: start the data, or the trailer section. */
+static int chunk_size_end(struct http_chunked *c, char ch)
+{
+	if (ch != '\n')
+		return -1;
+	c->line_len = 0;
+	if (c->remaining == 0) {
+		c->state = CH_TRAILER0;
+		return 0;
+	}
+	c->total += c->remaining;
+	c->state = CH_DATA;
+	return 0;
+}
+
+/* One byte of the trailer section (field lines, then the final CRLF). */
+static int chunk_trailer_byte(struct http_chunked *c, char ch)
+{
+	if (++c->line_len > HTTP_CHUNK_TRAILER_MAX)
+		return -1;
+	switch (c->state) {
+	case CH_TRAILER0:
+		if (ch == '\r')
+			c->state = CH_END_LF;
+		else if (is_class(ch, C_TCHAR))
+			c->state = CH_TRAILER;
+		else
+			return -1;
+		return 0;
+	case CH_TRAILER:
+		if (ch == '\r')
+			c->state = CH_TRAILER_LF;
+		else if (is_class(ch, C_STOP) && ch != '\t')
+			return -1;
+		return 0;
+	case CH_TRAILER_LF:
+		c->state = CH_TRAILER0;
+		return ch == '\n' ? 0 : -1;
+	default: /* CH_END_LF */
+		c->state = CH_DONE;
+		return ch == '\n' ? 1 : -1;
+	}
+}
+
+/* One framing byte: 0 to go on, 1 when done, -1 or -2 on error. */
+static int chunk_byte(struct http_chunked *c, char ch, uint64_t max_body)
+{
+	switch (c->state) {
+	case CH_SIZE0:
+	case CH_SIZE:
+	case CH_BWS:
+	case CH_EXT:
+		return chunk_size_byte(c, ch, max_body);
+	case CH_SIZE_LF:
+		return chunk_size_end(c, ch);
+	case CH_DATA_CR:
+		c->state = CH_DATA_LF;
+		return ch == '\r' ? 0 : -1;
+	case CH_DATA_LF:
+		c->state = CH_SIZE0;
+		c->remaining = 0;
+		return ch == '\n' ? 0 : -1;
+	default:
+		return chunk_trailer_byte(c, ch);
+	}
+}
+
+int http_chunked_skip(struct http_chunked *c, const char *buf, size_t len,
+		      uint64_t max_body, size_t *consumed)
+{
+	size_t i = 0;
+	int r = 0;
+
+	*consumed = 0;
+	if (c->state == CH_DONE)
+		return 1;
+	if (c->state == CH_BAD || c->state == CH_TOO_BIG)
+		return c->state == CH_BAD ? -1 : -2;
+	while (i < len && r == 0) {
+		if (c->state == CH_DATA) {
+			size_t n = len - i < c->remaining ? len - i
+							  : (size_t)c->remaining;
+			c->remaining -= n;
+			i += n;
+			if (c->remaining == 0)
+				c->state = CH_DATA_CR;
+			continue;
+		}
+		r = chunk_byte(c, buf[i++], max_body);
+	}
+	if (r < 0)
+		c->state = r == -1 ? CH_BAD : CH_TOO_BIG;
+	*consumed = i;
+	return r;
+}
+
+/* ---- Range ----------------------------------------------------------- */
+
+/* Reads 0*DIGIT at v[*i], saturating at UINT64_MAX; false when none. */
+static bool range_number(const char *v, size_t len, size_t *i, uint64_t *out)
+{
+	size_t start = *i;
+	uint64_t x = 0;
+
+	for (; *i < len && v[*i] >= '0' && v[*i] <= '9'; (*i)++) {
+		unsigned d = (unsigned)(v[*i] - '0');
+
+		x = x > (UINT64_MAX - d) / 10 ? UINT64_MAX : x * 10 + d;
+	}
+	*out = x;
+	return *i > start;
+}
+
+/* "a-" and "a-b" */
+static int range_from(uint64_t a, bool has_b, uint64_t b, uint64_t size,
+		      uint64_t *first, uint64_t *last)
+{
+	if (has_b && b < a)
+		return 1;
+	if (a >= size)
+		return -1;
+	*first = a;
+	*last = has_b && b < size - 1 ? b : size - 1;
+	return 0;
+}
+
+/* "-n": the last n bytes, or all of them when fewer */
+static int range_suffix(uint64_t n, uint64_t size, uint64_t *first,
+			uint64_t *last)
+{
+	if (n == 0 || size == 0)
+		return -1;
+	*first = n >= size ? 0 : size - n;
+	*last = size - 1;
+	return 0;
+}
+
+int http_range_parse(const char *v, size_t len, uint64_t size,
+		     uint64_t *first, uint64_t *last)
+{
+	size_t i = 6;
+	uint64_t a, b;
+	bool has_a, has_b;
+
+	if (len < 6 || !equals_ci(v, 5, "bytes") || v[5] != '=')
+		return 1;
+	while (i < len && is_ows(v[i]))
+		i++;
+	has_a = range_number(v, len, &i, &a);
+	if (i == len || v[i++] != '-')
+		return 1;
+	has_b = range_number(v, len, &i, &b);
+	while (i < len && is_ows(v[i]))
+		i++;
+	if (i != len || (!has_a && !has_b))
+		return 1; /* trailing bytes: several ranges, or garbage */
+	if (has_a)
+		return range_from(a, has_b, b, size, first, last);
+	return range_suffix(b, size, first, last);
+}

@@ -1,0 +1,124 @@
+/* http_parse.h - HTTP/1.x request head parser, chunked body skipper, Range */
+#ifndef PREFORKD_HTTP_PARSE_H
+#define PREFORKD_HTTP_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HTTP_MAX_HEADERS 100
+
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_OTHER_METHOD };
+
+/* One header field line; name and value point into the caller's buffer. */
+struct http_header {
+	const char *name;
+	size_t name_len;
+	const char *value; /* without leading and trailing OWS */
+	size_t value_len;
+};
+
+/* A parsed request head. Every pointer points into the parsed buffer. */
+struct http_request {
+	const char *method;
+	size_t method_len;
+	enum http_method meth;
+	const char *target;
+	size_t target_len;
+	int version_minor; /* 0 or 1 (HTTP/1.x only) */
+	struct http_header headers[HTTP_MAX_HEADERS];
+	size_t nheaders;
+	/* derived while parsing: */
+	bool keep_alive; /* 1.1: unless "close"; 1.0: only with "keep-alive" */
+	bool has_content_length;
+	uint64_t content_length;
+	bool chunked; /* Transfer-Encoding: chunked (the only coding) */
+	const char *host; /* NULL when absent; may be empty */
+	size_t host_len;
+	const char *if_modified_since; /* NULL when absent */
+	size_t if_modified_since_len;
+	const char *range; /* NULL when absent or given more than once */
+	size_t range_len;
+};
+
+struct http_limits {
+	size_t max_header_size; /* request line + headers + final CRLF */
+};
+
+enum { HTTP_PARSE_ERROR = -1, HTTP_PARSE_AGAIN = -2 };
+
+/*
+ * Parses one request head from buf[0..len). Returns its length (> 0, the
+ * offset of the first body or next-request byte) when complete;
+ * HTTP_PARSE_AGAIN when more bytes are needed and the limit is not yet
+ * exceeded; HTTP_PARSE_ERROR with *status set to the answer (the caller
+ * answers it and closes the connection):
+ *   400 malformed request line or field line: anything but a single SP
+ *       between the three request-line parts, a non-token method, control
+ *       characters or DEL in the target or a value, a bare CR, a bare LF
+ *       (lines must end in CRLF: this parser does not take the RFC 9112 2.2
+ *       leniency, to leave no room for smuggling through a lenient peer),
+ *       whitespace before a colon, an empty or non-token field name,
+ *       obs-fold or whitespace after the request line, a missing Host in
+ *       HTTP/1.1, more than one Host or an invalid one, an invalid or
+ *       conflicting Content-Length (a list of identical values such as
+ *       "5, 5", or repeated identical fields, count as that one value per
+ *       RFC 9110 8.6), Transfer-Encoding together with Content-Length or in
+ *       HTTP/1.0, "chunked" applied twice or not the final coding;
+ *   414 request line not complete within max_header_size;
+ *   431 head not complete within max_header_size, or more than
+ *       HTTP_MAX_HEADERS fields;
+ *   501 a transfer coding other than chunked (gzip, identity, ...);
+ *   505 a well-formed "HTTP/d.d" other than HTTP/1.0 and HTTP/1.1.
+ * Empty lines (CRLF) before the request line are skipped and counted in the
+ * returned length. Methods are any token (case-sensitive); meth says GET,
+ * HEAD or other. The target is any run of visible bytes (obs-text allowed).
+ * lim may be NULL for no limit but len. Never reads past buf + len, never
+ * allocates; *req is fully rewritten (and meaningless after an error).
+ */
+int http_parse_request(const char *buf, size_t len,
+		       const struct http_limits *lim, struct http_request *req,
+		       int *status);
+
+/* Incremental chunked-body skipper (state of one body). */
+struct http_chunked {
+	int state;
+	uint64_t remaining; /* chunk data bytes still to skip */
+	uint64_t total;     /* chunk data bytes seen so far */
+	size_t line_len;    /* bytes of the current size or trailer line(s) */
+};
+
+/* Chunk-size lines (with extensions) longer than this are malformed. */
+#define HTTP_CHUNK_LINE_MAX 4096
+/* A trailer section longer than this is malformed. */
+#define HTTP_CHUNK_TRAILER_MAX 8192
+
+/* Prepares c for a new body. */
+void http_chunked_init(struct http_chunked *c);
+
+/*
+ * Consumes chunked framing and data from buf[0..len) and sets *consumed.
+ * Returns 1 when the last chunk and its trailer section are consumed
+ * (*consumed then stops right after the final CRLF; what follows belongs to
+ * the next request), 0 when all of buf was consumed and more is needed, -1
+ * when malformed (answer 400: bad hex, bare CR or LF, control characters,
+ * a size line or trailer section over the limits above), -2 when the data
+ * would exceed max_body bytes (answer 413; detected from the chunk size,
+ * before the data arrives). Errors are sticky. Feeding the body in any
+ * split gives the same result.
+ */
+int http_chunked_skip(struct http_chunked *c, const char *buf, size_t len,
+		      uint64_t max_body, size_t *consumed);
+
+/*
+ * Parses a Range header value for a representation of size bytes: a single
+ * "bytes=a-b", "bytes=a-" or "bytes=-n" (unit case-insensitive, OWS allowed
+ * around the range-spec). Returns 0 with *first and *last (inclusive,
+ * last < size) for 206; -1 when unsatisfiable (answer 416: first >= size,
+ * a suffix of 0 bytes, or an empty representation); 1 to ignore it and
+ * answer 200 (malformed, a > b, several ranges, or another unit).
+ */
+int http_range_parse(const char *v, size_t len, uint64_t size,
+		     uint64_t *first, uint64_t *last);
+
+#endif
