@@ -1,7 +1,15 @@
 # tests/master.mk - the master (prefork, supervision, reload, stop, sd_notify)
 # and its tests
 src_libpreforkd_a_SOURCES += \
-	src/backoff.c src/backoff.h
+	src/backoff.c src/backoff.h \
+	src/gen.c src/master_impl.h \
+	src/listeners.c src/listeners.h \
+	src/mworker.c \
+	src/notify.c src/notify.h \
+	src/privs.c src/privs.h \
+	src/proc.c src/proc.h \
+	src/proctitle.c src/proctitle.h \
+	src/reload.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test_backoff
@@ -9,4 +17,15 @@ tests_test_backoff_SOURCES = tests/test_backoff.c
 tests_test_backoff_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_backoff_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/test_backoff
+endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/test_master_listeners tests/test_master_proc
+tests_test_master_listeners_SOURCES = tests/test_master_listeners.c
+tests_test_master_listeners_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_master_listeners_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
+tests_test_master_proc_SOURCES = tests/test_master_proc.c
+tests_test_master_proc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_master_proc_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
+TESTS += tests/test_master_listeners tests/test_master_proc
 endif

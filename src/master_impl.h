@@ -1,0 +1,117 @@
+/* master_impl.h - the master's state: generations, the worker table, and
+ * the functions master.c, gen.c, mworker.c and reload.c share */
+#ifndef PREFORKD_MASTER_IMPL_H
+#define PREFORKD_MASTER_IMPL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "backoff.h"
+#include "conf.h"
+#include "listeners.h"
+#include "loop.h"
+
+/* How long a new generation (or a restarted worker) may take to be ready. */
+#define READY_TIMEOUT_MS 10000
+/* How long SIGQUIT gives workers before SIGKILL. */
+#define QUIT_TIMEOUT_MS 1000
+#define TICK_MS		1000
+
+enum gen_state {
+	GEN_STARTING, /* not every worker has been ready yet */
+	GEN_ACTIVE,   /* serving */
+	GEN_RETIRING, /* told to stop: draining, rolled back, or shutting down */
+};
+
+struct master;
+
+/* One generation: a configuration and the workers started with it. */
+struct gen {
+	struct master *m;
+	unsigned id;
+	enum gen_state state;
+	struct conf conf;
+	size_t nworkers;	 /* its entries in the worker table */
+	struct loop_timer timer; /* ready deadline, or SIGKILL deadline */
+	struct gen *next;
+};
+
+enum mworker_state {
+	MW_STARTING, /* forked, not ready yet */
+	MW_READY,    /* its loop runs */
+	MW_BACKOFF,  /* dead, waiting to be restarted */
+	MW_STOPPING, /* told to stop */
+};
+
+/* One entry of the worker table: a slot of a generation. */
+struct mworker {
+	struct master *m;
+	struct gen *gen;
+	int slot;
+	pid_t pid; /* 0 while no process runs */
+	enum mworker_state state;
+	uint64_t started_ms, last_msg_ms;
+	unsigned restarts;
+	bool killed; /* SIGKILL sent: do not send it again */
+	struct backoff backoff;
+	int chan; /* master's end of the channel, or -1 */
+	struct loop_watch watch;
+	struct loop_timer restart;
+	uint32_t connections;
+	uint64_t requests;
+};
+
+enum master_phase { PHASE_RUNNING, PHASE_STOPPING, PHASE_QUITTING };
+
+struct master {
+	struct loop *loop;
+	int sigfd;
+	struct loop_watch sigwatch;
+	struct loop_timer tick, watchdog;
+	uint64_t watchdog_ms;
+	struct listeners ls;
+	struct gen *gens;    /* every live generation, newest first */
+	struct gen *active;  /* the one serving (or, at start, starting) */
+	struct gen *pending; /* a reload's new generation, not ready yet */
+	struct mworker **w;  /* the worker table */
+	size_t nw, wcap;
+	unsigned last_gen;
+	bool reload_queued;
+	bool announced; /* "ready: " and READY=1 sent */
+	enum master_phase phase;
+	char last_reload[480]; /* "10:42:07 ok", "failed: ...", or "" */
+	uint64_t requests, tick_requests, tick_ms;
+	uint64_t rps;
+	char status[640]; /* as last sent */
+};
+
+/* gen.c */
+struct gen *gen_new(struct master *m, struct conf *c);
+int gen_start(struct gen *g, char *err, size_t errlen);
+bool gen_all_ready(const struct gen *g);
+void gen_retire(struct gen *g, int sig, uint64_t timeout_ms);
+void gen_sweep(struct master *m);
+size_t gen_count_state(const struct gen *g, enum mworker_state st);
+
+/* mworker.c */
+struct mworker *mworker_new(struct gen *g, int slot);
+int mworker_spawn(struct mworker *w);
+void mworker_exited(struct mworker *w, int status);
+void mworker_restart(struct mworker *w);
+void mworker_signal(struct mworker *w, int sig);
+void mworker_stop(struct mworker *w, int sig);
+void mworker_remove(struct mworker *w);
+void mworker_check(struct mworker *w, uint64_t now);
+struct mworker *mworker_by_pid(const struct master *m, pid_t pid);
+
+/* reload.c */
+void reload_request(struct master *m);
+void reload_worker_ready(struct gen *g);
+void reload_worker_failed(struct mworker *w, const char *how);
+
+/* master.c */
+void master_status(struct master *m);
+void master_announce_ready(struct master *m);
+
+#endif
