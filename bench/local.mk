@@ -4,3 +4,9 @@ bench_pfload_SOURCES = bench/pfload.c bench/pfload.h bench/pfload_conn.c \
 	bench/pfload_http.c bench/pfload_echo.c bench/pfload_stats.c
 bench_floor_SOURCES = bench/floor.c
 EXTRA_DIST += bench/run bench/README.md
+
+# pfload's own error counting, against a deliberately bad server
+check_PROGRAMS += tests/test_pfload_badserver
+tests_test_pfload_badserver_SOURCES = tests/test_pfload_badserver.c
+TESTS += tests/pfload-errors.sh
+EXTRA_DIST += tests/pfload-errors.sh
