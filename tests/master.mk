@@ -29,3 +29,8 @@ tests_test_master_proc_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_master_proc_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/test_master_listeners tests/test_master_proc
 endif
+
+MASTER_E2E = \
+	tests/e2e/master-reload-load.sh
+TESTS += $(MASTER_E2E)
+EXTRA_DIST += $(MASTER_E2E)
