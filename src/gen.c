@@ -111,7 +111,7 @@ void gen_retire(struct gen *g, int sig, uint64_t timeout_ms)
 {
 	struct master *m = g->m;
 
-	if (g->state != GEN_RETIRING)
+	if (g->state != GEN_RETIRING && g->nworkers > 0)
 		log_info("generation %u: stopping %zu workers", g->id,
 			 g->nworkers);
 	g->state = GEN_RETIRING;

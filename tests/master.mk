@@ -31,6 +31,9 @@ TESTS += tests/test_master_listeners tests/test_master_proc
 endif
 
 MASTER_E2E = \
-	tests/e2e/master-reload-load.sh
+	tests/e2e/master-reload-load.sh \
+	tests/e2e/master-kill-worker.sh \
+	tests/e2e/master-crashloop.sh \
+	tests/e2e/master-bad-reload.sh
 TESTS += $(MASTER_E2E)
-EXTRA_DIST += $(MASTER_E2E)
+EXTRA_DIST += $(MASTER_E2E) tests/e2e/master_lib.sh
