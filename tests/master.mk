@@ -34,6 +34,9 @@ MASTER_E2E = \
 	tests/e2e/master-reload-load.sh \
 	tests/e2e/master-kill-worker.sh \
 	tests/e2e/master-crashloop.sh \
-	tests/e2e/master-bad-reload.sh
+	tests/e2e/master-bad-reload.sh \
+	tests/e2e/master-stop.sh \
+	tests/e2e/master-resize.sh \
+	tests/e2e/master-reload-leak.sh
 TESTS += $(MASTER_E2E)
 EXTRA_DIST += $(MASTER_E2E) tests/e2e/master_lib.sh

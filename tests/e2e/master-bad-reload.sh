@@ -25,7 +25,7 @@ still_old() {
 	http_ok "$PORT" old || fail "the old generation stopped serving"
 	[ "$(worker_pids)" = "$before" ] || fail "the old workers were replaced"
 }
-failures() { log_count "reload failed"; }
+failures_reach() { [ "$(log_count "reload failed")" -ge "$1" ]; }
 
 # 1. A broken file: two errors, each logged with its line.
 cat >"$T/p.conf" <<EOF
@@ -45,7 +45,7 @@ still_old
 # 2. A new listener that cannot bind.
 write_conf new "" ", { name = \"nowhere\"; listen = \"$UNBINDABLE\"; mode = \"echo\"; }"
 kill -HUP "$PF_PID"
-wait_for 5 test "$(failures)" -ge 2 || fail "the bind error did not fail the reload"
+wait_for 5 failures_reach 2 || fail "the bind error did not fail the reload"
 grep "reload failed: listener" "$T/preforkd.log"
 log_has "reload failed: listener \"nowhere\": bind $UNBINDABLE" ||
 	fail "the bind error was not logged"
@@ -54,7 +54,7 @@ still_old
 # 3. A new generation whose workers exit at setup: rolled back.
 write_conf new "access_log = \"$T/no/such/dir/access.log\";"
 kill -HUP "$PF_PID"
-wait_for 10 test "$(failures)" -ge 3 || fail "the failed generation was not rolled back"
+wait_for 10 failures_reach 3 || fail "the failed generation was not rolled back"
 grep "reload failed: worker" "$T/preforkd.log"
 log_has "reload failed: worker [0-9] \(gen [0-9]+\) exited with status 3 before the generation was ready" ||
 	fail "the rollback reason was not logged"
