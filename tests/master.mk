@@ -40,3 +40,11 @@ MASTER_E2E = \
 	tests/e2e/master-reload-leak.sh
 TESTS += $(MASTER_E2E)
 EXTRA_DIST += $(MASTER_E2E) tests/e2e/master_lib.sh
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/test_master_notify
+tests_test_master_notify_SOURCES = tests/test_master_notify.c
+tests_test_master_notify_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_master_notify_LDADD = $(CMOCKA_LIBS)
+TESTS += tests/test_master_notify
+endif
