@@ -246,10 +246,12 @@ static int http_done(struct pf *pf, struct conn *c)
 	return 0;
 }
 
-/* Queues as many requests as c may have in flight, and writes. */
+/* Once every request of the last batch has been answered, queues the next
+ * batch of opts.depth requests (one write, the shape of wrk's and
+ * TechEmpower's pipelining), and writes. */
 static int http_refill(struct pf *pf, struct conn *c)
 {
-	unsigned k = pf->o.depth - c->outstanding;
+	unsigned k = c->outstanding ? 0 : pf->o.depth;
 
 	if ((pf->o.close || pf->o.mode == MODE_IDLE) && c->nreq)
 		k = 0; /* one request per connection */
