@@ -392,6 +392,7 @@ static ssize_t process(struct conn *c, const char *data, size_t len)
 	size_t pos = 0;
 	int st;
 
+	out.len = 0; /* whatever is left belonged to a connection that closed */
 	while (pos < len && !(c->flags & CONN_DONE) && c->out == NULL) {
 		struct http_tx *tx = c->proto;
 		ssize_t n;
@@ -407,7 +408,8 @@ static ssize_t process(struct conn *c, const char *data, size_t len)
 			if (n == HTTP_PARSE_ERROR) {
 				if (send_error(c, NULL, st, true, NULL) < 0)
 					return -1;
-				return (ssize_t)len;
+				pos = len; /* nothing after it can be trusted */
+				break;
 			}
 			if (req.has_content_length ? req.content_length > 0 : req.chunked)
 				st = body_start(c, &req, data + pos, (size_t)n);
@@ -544,6 +546,7 @@ static void http_timeout(struct conn *c, enum conn_timeout which)
 	if ((which == CONN_T_HEADER || which == CONN_T_IDLE) && started &&
 	    c->out == NULL && !file_pending(c)) {
 		log_debug("fd %d: request timed out", c->watch.fd);
+		out.len = 0;
 		if (send_error(c, NULL, 408, true, NULL) == 0 && out_flush(c) == 0)
 			conn_finish(c);
 		return;

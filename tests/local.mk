@@ -7,9 +7,12 @@ AM_TESTS_ENVIRONMENT = \
 	PFLOAD='$(abs_top_builddir)/bench/pfload'; \
 	FREEPORT='$(abs_top_builddir)/tests/freeport'; \
 	TESTS_SRCDIR='$(abs_top_srcdir)/tests'; \
-	export PREFORKD PFLOAD FREEPORT TESTS_SRCDIR;
+	TESTBIN='$(abs_top_builddir)/tests'; \
+	export PREFORKD PFLOAD FREEPORT TESTS_SRCDIR TESTBIN;
 EXTRA_DIST += tests/setup-debian tests/run-all tests/e2e/lib.sh
-check_PROGRAMS += tests/freeport
+check_PROGRAMS += tests/freeport tests/rawclient tests/echo_client
+TESTS += tests/e2e/echo.sh tests/e2e/http.sh
+EXTRA_DIST += tests/e2e/echo.sh tests/e2e/http.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test_conf

@@ -1,0 +1,139 @@
+#!/bin/bash
+# http.sh - the HTTP mode end to end: every status it answers, keep-alive,
+# pipelining, HEAD, bodies, 304, ranges, and path traversal attempts that
+# must never reach a file outside the root.
+. "$TESTS_SRCDIR/e2e/lib.sh"
+
+read -r PF PS < <(free_ports 2 | tr '\n' ' ')
+W="$T/www"
+mkdir -p "$W/sub" "$W/noindex" "$W/a/b"
+printf 'Hello, world!' >"$W/hello.txt"
+printf '<h1>home</h1>\n' >"$W/index.html"
+printf '<h1>sub</h1>\n' >"$W/sub/index.html"
+printf 'body{}\n' >"$W/a/b/style.css"
+head -c 1048576 /dev/urandom >"$W/big.bin"
+printf 'TOP-SECRET\n' >"$T/secret.txt"
+ln -s hello.txt "$W/link-in"
+ln -s ../secret.txt "$W/link-out"
+ln -s /etc "$W/etc-link"
+mkfifo "$W/fifo"
+cat >"$T/http.conf" <<CONF
+workers = 1;
+listeners = (
+  { name = "fixed"; listen = "127.0.0.1:$PF"; mode = "http";
+    http = { response = "Hello, world!\n"; header_timeout = 1.0;
+             max_header_size = 1024; max_body_size = 100; }; },
+  { name = "static"; listen = "127.0.0.1:$PS"; mode = "http";
+    http = { root = "$W"; access_log = "$T/access.log"; }; }
+);
+CONF
+pf_start "$T/http.conf"
+
+# req PORT REQUEST [QUIET_MS]: sends REQUEST (printf format), prints the answer
+req() { printf "$2" | "$TESTBIN/rawclient" "$1" "${3:-300}"; }
+# expect_status PORT REQUEST STATUS WHAT
+expect_status() {
+	got=$(req "$1" "$2" | head -n 1 | tr -d '\r')
+	[ "$got" = "HTTP/1.1 $3" ] || fail "$4: expected '$3', got '$got'"
+	ok "$4 -> $3"
+}
+H='Host: t\r\n'
+
+# --- statuses from the fixed-response listener
+expect_status "$PF" "GET / HTTP/1.1\r\n$H\r\n" "200 OK" "plain GET"
+expect_status "$PF" "GET / HTTP/1.1\r\nHost : t\r\n\r\n" "400 Bad Request" "space before colon"
+expect_status "$PF" "GET / HTTP/1.1\r\n$H X-Fold: a\r\n  b\r\n\r\n" "400 Bad Request" "obs-fold"
+expect_status "$PF" "GET / HTTP/1.1\r\n\r\n" "400 Bad Request" "HTTP/1.1 without Host"
+expect_status "$PF" "GET / HTTP/1.1\r\n${H}X: a\001b\r\n\r\n" "400 Bad Request" "control character in a value"
+expect_status "$PF" "POST / HTTP/1.1\r\n${H}Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello" "400 Bad Request" "conflicting Content-Length"
+expect_status "$PF" "POST / HTTP/1.1\r\n${H}Content-Length: abc\r\n\r\n" "400 Bad Request" "invalid Content-Length"
+expect_status "$PF" "POST / HTTP/1.1\r\n${H}Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" "400 Bad Request" "Transfer-Encoding with Content-Length"
+expect_status "$PF" "GET /$(head -c 2000 /dev/zero | tr '\0' a) HTTP/1.1\r\n$H\r\n" "414 URI Too Long" "request line over the limit"
+expect_status "$PF" "GET / HTTP/1.1\r\n${H}X-Big: $(head -c 1500 /dev/zero | tr '\0' b)\r\n\r\n" "431 Request Header Fields Too Large" "headers over the limit"
+expect_status "$PF" "POST / HTTP/1.1\r\n${H}Content-Length: 101\r\n\r\n" "413 Content Too Large" "body over max_body_size"
+expect_status "$PF" "POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n65\r\n" "413 Content Too Large" "chunked body over max_body_size"
+expect_status "$PF" "POST / HTTP/1.1\r\n${H}Transfer-Encoding: gzip\r\n\r\n" "501 Not Implemented" "unknown Transfer-Encoding"
+expect_status "$PF" "GET / HTTP/2.0\r\n$H\r\n" "505 HTTP Version Not Supported" "HTTP/2.0 request line"
+expect_status "$PF" "DELETE / HTTP/1.1\r\n$H\r\n" "405 Method Not Allowed" "DELETE"
+req "$PF" "PUT / HTTP/1.1\r\n$H\r\n" | grep -q $'^Allow: GET, HEAD\r$' || fail "405 without Allow"
+ok "405 carries Allow: GET, HEAD"
+
+# header_timeout: a request that never finishes gets 408, then the close
+got=$(printf "GET / HTTP/1.1\r\n$H" | "$TESTBIN/rawclient" "$PF" 3000 | head -n 1 | tr -d '\r')
+[ "$got" = "HTTP/1.1 408 Request Timeout" ] || fail "slow headers: got '$got'"
+ok "unfinished headers -> 408 after header_timeout"
+
+# --- keep-alive, pipelining, HEAD, bodies
+out=$(req "$PF" "GET / HTTP/1.1\r\n$H\r\nHEAD / HTTP/1.1\r\n$H\r\nGET / HTTP/1.0\r\n\r\n"; echo "rc=$?")
+[ "$(echo "$out" | grep -c '^HTTP/1.1 200 OK')" = 3 ] || fail "pipelined: $out"
+[ "$(echo "$out" | grep -c '^Hello, world!')" = 2 ] || fail "HEAD must have no body: $out"
+echo "$out" | grep -q '^rc=0' || fail "HTTP/1.0 without keep-alive must close"
+ok "three pipelined requests answered in order, HEAD without body, 1.0 closes"
+out=$(req "$PF" "GET / HTTP/1.1\r\n$H\r\n"; echo "rc=$?")
+echo "$out" | grep -q '^rc=3' || fail "HTTP/1.1 keep-alive connection was closed: $out"
+out=$(req "$PF" "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"; echo "rc=$?")
+echo "$out" | grep -q $'^Connection: keep-alive\r$' || fail "1.0 keep-alive not confirmed"
+echo "$out" | grep -q '^rc=3' || fail "1.0 keep-alive connection was closed"
+out=$(req "$PF" "GET / HTTP/1.1\r\n${H}Connection: close\r\n\r\n"; echo "rc=$?")
+echo "$out" | grep -q '^rc=0' || fail "Connection: close was not honoured"
+ok "keep-alive by default in 1.1, on request in 1.0, Connection: close honoured"
+out=$(req "$PF" "POST / HTTP/1.1\r\n${H}Content-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n$H\r\nPOST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET / HTTP/1.1\r\n$H\r\n")
+[ "$(echo "$out" | grep -c '^HTTP/1.1 ')" = 4 ] || fail "bodies broke the framing: $out"
+[ "$(echo "$out" | grep -c '^HTTP/1.1 200 OK')" = 2 ] || fail "bodies broke the framing: $out"
+ok "Content-Length and chunked bodies are discarded, keep-alive stays in sync"
+"$PFLOAD" -q -m http -p "$PF" -c 8 -P 16 -n 20000 -b $'Hello, world!\n' >/dev/null ||
+	fail "pipelined load had errors"
+ok "20,000 pipelined requests, every body checked"
+
+# --- static files
+expect_status "$PS" "GET /hello.txt HTTP/1.1\r\n$H\r\n" "200 OK" "static file"
+req "$PS" "GET /hello.txt HTTP/1.1\r\n$H\r\n" | grep -q $'^Content-Type: text/plain' || fail "text/plain expected"
+expect_status "$PS" "GET / HTTP/1.1\r\n$H\r\n" "200 OK" "index.html for /"
+req "$PS" "GET /sub/ HTTP/1.1\r\n$H\r\n" | grep -q '<h1>sub</h1>' || fail "sub/index.html not served"
+req "$PS" "GET /a/b/style.css HTTP/1.1\r\n$H\r\n" | grep -q $'^Content-Type: text/css' || fail "text/css expected"
+expect_status "$PS" "GET /noindex/ HTTP/1.1\r\n$H\r\n" "404 Not Found" "directory without index.html (no listing)"
+expect_status "$PS" "GET /missing HTTP/1.1\r\n$H\r\n" "404 Not Found" "missing file"
+expect_status "$PS" "GET /fifo HTTP/1.1\r\n$H\r\n" "403 Forbidden" "not a regular file"
+expect_status "$PS" "GET /link-in HTTP/1.1\r\n$H\r\n" "200 OK" "symlink inside the root"
+lm=$(req "$PS" "HEAD /hello.txt HTTP/1.1\r\n$H\r\n" | sed -n 's/^Last-Modified: \(.*\)\r$/\1/p')
+[ -n "$lm" ] || fail "no Last-Modified"
+expect_status "$PS" "GET /hello.txt HTTP/1.1\r\n${H}If-Modified-Since: $lm\r\n\r\n" "304 Not Modified" "If-Modified-Since = Last-Modified"
+expect_status "$PS" "GET /hello.txt HTTP/1.1\r\n${H}If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n\r\n" "200 OK" "modified since 2000"
+out=$(req "$PS" "GET /hello.txt HTTP/1.1\r\n${H}Range: bytes=7-11\r\n\r\n")
+echo "$out" | head -n 1 | grep -q '206 Partial Content' || fail "range: $out"
+echo "$out" | grep -q $'^Content-Range: bytes 7-11/13\r$' || fail "Content-Range: $out"
+[ "$(echo "$out" | tail -n 1)" = "world" ] || fail "range body: $out"
+ok "Range: bytes=7-11 -> 206 'world'"
+expect_status "$PS" "GET /hello.txt HTTP/1.1\r\n${H}Range: bytes=50-\r\n\r\n" "416 Range Not Satisfiable" "range past the end"
+curl -s -o "$T/big.out" "http://127.0.0.1:$PS/big.bin" || fail "curl big.bin"
+cmp -s "$T/big.out" "$W/big.bin" || fail "1 MiB file differs"
+ok "1 MiB file sent intact (sendfile)"
+[ "$(curl -s -r 1000-1999 "http://127.0.0.1:$PS/big.bin" | cmp - <(tail -c +1001 "$W/big.bin" | head -c 1000) && echo same)" = same ] ||
+	fail "range of the large file differs"
+ok "range of a large file"
+
+# --- traversal: none may answer with the secret, each must be refused
+n=0
+for target in /../secret.txt /..%2fsecret.txt /%2e%2e/secret.txt /%2E%2E/secret.txt \
+	/.%2e/secret.txt /%2e./secret.txt /sub/../../secret.txt /sub/%2e%2e/%2e%2e/secret.txt \
+	/a/b/../../../secret.txt /..\\secret.txt /%5c..%5csecret.txt /link-out /link-out/ \
+	/etc-link/passwd /etc-link/hostname /hello.txt%00.html /%00 //../secret.txt \
+	/./../secret.txt /sub/./../../secret.txt /%252e%252e/secret.txt "/..%c0%afsecret.txt" \
+	/a/%2e%2e/%2e%2e/%2e%2e/secret.txt "/.." "/../" ../secret.txt secret.txt \
+	"http://t/../secret.txt" /sub/..%2f..%2fsecret.txt; do
+	out=$(req "$PS" "GET ${target//%/%%} HTTP/1.1\r\n$H\r\n")
+	st=$(echo "$out" | head -n 1 | tr -d '\r')
+	echo "$out" | grep -q 'TOP-SECRET\|root:' && fail "traversal $target leaked a file outside the root"
+	case "$st" in
+	"HTTP/1.1 400 Bad Request" | "HTTP/1.1 403 Forbidden" | "HTTP/1.1 404 Not Found") ;;
+	*) fail "traversal $target: unexpected '$st'" ;;
+	esac
+	n=$((n + 1))
+done
+ok "$n traversal attempts refused (400/403/404), none left the root"
+
+sleep 1.2 # the access log is written out once a second
+grep -q '"GET /hello.txt HTTP/1.1" 200 13' "$T/access.log" || fail "access log line missing"
+ok "access log in Common Log Format"
+pf_stop TERM
+[ "$PF_STATUS" = 0 ] || fail "exit status $PF_STATUS after SIGTERM"
