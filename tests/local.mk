@@ -20,4 +20,9 @@ tests_test_conf_SOURCES = tests/test_conf.c
 tests_test_conf_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_conf_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/test_conf
+check_PROGRAMS += tests/test_timers
+tests_test_timers_SOURCES = tests/test_timers.c
+tests_test_timers_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_timers_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
+TESTS += tests/test_timers
 endif
