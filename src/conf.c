@@ -25,8 +25,8 @@
  * libconfig before 1.7 reads an integer without an L suffix with atoi():
  * 4294967297 silently becomes 1. The literals are checked here instead.
  */
-#if !defined(LIBCONFIG_VER_MAJOR) ||                                          \
-	(LIBCONFIG_VER_MAJOR == 1 && LIBCONFIG_VER_MINOR < 7)
+#if !defined(LIBCONFIG_VER_MAJOR) ||                                           \
+    (LIBCONFIG_VER_MAJOR == 1 && LIBCONFIG_VER_MINOR < 7)
 #define INT_LITERAL_32_BITS 1
 #else
 #define INT_LITERAL_32_BITS 0
@@ -42,8 +42,8 @@
 struct loader {
 	const char *path;
 	struct conf_errors *errs;
-	size_t first;	  /* errs->v[first..] are this load's */
-	unsigned nfail;	  /* errors found, even those not stored (ENOMEM) */
+	size_t first;	/* errs->v[first..] are this load's */
+	unsigned nfail; /* errors found, even those not stored (ENOMEM) */
 	char *files[MAX_FILES]; /* [0] the loaded file, then its @includes */
 	unsigned nfiles;
 	struct {
@@ -51,19 +51,24 @@ struct loader {
 		int line;
 	} ovf[MAX_OVERFLOWS]; /* integer literals already reported */
 	unsigned novf;
+	bool too_deep; /* an @include nests too deep: stop scanning */
 };
 
 static const char *const global_names[] = {
-	"workers", "user", "group", "shutdown_timeout", "worker_timeout",
-	"max_connections", "log_level", "seccomp", "listeners", NULL,
+    "workers",	      "user",
+    "group",	      "shutdown_timeout",
+    "worker_timeout", "max_connections",
+    "log_level",      "seccomp",
+    "listeners",      NULL,
 };
 static const char *const listener_names[] = {
-	"name", "listen", "mode", "trigger", "backlog", "idle_timeout",
-	"send_timeout", "http", NULL,
+    "name",	    "listen",	    "mode", "trigger", "backlog",
+    "idle_timeout", "send_timeout", "http", NULL,
 };
 static const char *const http_names[] = {
-	"response", "content_type", "root", "keepalive_timeout",
-	"header_timeout", "max_header_size", "max_body_size", "access_log", NULL,
+    "response",		 "content_type",   "root",
+    "keepalive_timeout", "header_timeout", "max_header_size",
+    "max_body_size",	 "access_log",	   NULL,
 };
 
 /* Where a setting may appear, for "unknown setting" messages. */
@@ -74,11 +79,10 @@ struct section {
 	const char *what; /* "it is ..." when found in another section */
 };
 static const struct section sections[SEC_COUNT] = {
-	[SEC_TOP] = { global_names, "", "a top-level setting" },
-	[SEC_LISTENER] = { listener_names, " in a listener",
-			   "a listener setting" },
-	[SEC_HTTP] = { http_names, " in 'http'",
-		       "a setting of a listener's 'http' group" },
+    [SEC_TOP] = {global_names, "", "a top-level setting"},
+    [SEC_LISTENER] = {listener_names, " in a listener", "a listener setting"},
+    [SEC_HTTP] = {http_names, " in 'http'",
+		  "a setting of a listener's 'http' group"},
 };
 
 /* ---- Errors ------------------------------------------------------------ */
@@ -111,6 +115,10 @@ static struct conf_error *errs_grow(struct conf_errors *errs)
 
 static void errs_add(struct loader *ld, enum conf_error_kind kind,
 		     const char *file, int line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+
+static void errs_add(struct loader *ld, enum conf_error_kind kind,
+		     const char *file, int line, const char *fmt, va_list ap)
 {
 	struct conf_error *e;
 	int n;
@@ -133,7 +141,7 @@ static void errs_add(struct loader *ld, enum conf_error_kind kind,
 
 static void fail_at(struct loader *ld, enum conf_error_kind kind,
 		    const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /* Records an error at FILE:LINE (no line when line is 0). */
 static void fail_at(struct loader *ld, enum conf_error_kind kind,
@@ -156,7 +164,7 @@ static const char *setting_file(const struct loader *ld,
 
 static void fail(struct loader *ld, const config_setting_t *s,
 		 enum conf_error_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* Records an error at setting s (or without a line when s is NULL). */
 static void fail(struct loader *ld, const config_setting_t *s,
@@ -324,8 +332,9 @@ static void scan_comment(struct scan *sc)
 	const char *stop = end != NULL ? end + 2 : sc->p + strlen(sc->p);
 
 	if (end == NULL && sc->values)
-		fail_at(sc->ld, CONF_ERR_SYNTAX, sc->file, sc->line,
-			"unterminated /* comment: it hides the rest of the file");
+		fail_at(
+		    sc->ld, CONF_ERR_SYNTAX, sc->file, sc->line,
+		    "unterminated /* comment: it hides the rest of the file");
 	for (; sc->p < stop; sc->p++)
 		if (*sc->p == '\n')
 			sc->line++;
@@ -369,8 +378,12 @@ static void scan_include(struct scan *sc)
 	memcpy(name, q + 1, (size_t)(end - q - 1));
 	name[end - q - 1] = '\0';
 	sc->p = end + 1;
-	if (sc->depth + 1 > MAX_INCLUDE_DEPTH)
-		return; /* libconfig reports the nesting */
+	if (sc->depth + 1 > MAX_INCLUDE_DEPTH) {
+		/* libconfig reports it; scanning on could take exponential
+		 * time (a file that includes itself twice). */
+		sc->ld->too_deep = true;
+		return;
+	}
 	if ((text = read_text(name, &why)) == NULL) {
 		if (!sc->values)
 			fail_at(sc->ld, CONF_ERR_IO, sc->file, sc->line,
@@ -402,8 +415,7 @@ static void check_integer(struct scan *sc, const char *s, int len, bool hex,
 	len = len > 40 ? 40 : len;
 	if (big64)
 		fail_at(sc->ld, CONF_ERR_RANGE, sc->file, sc->line,
-			"integer %.*s is too large (more than 64 bits)", len,
-			s);
+			"integer %.*s does not fit in 64 bits", len, s);
 	else if (big32 && !suffix_l && INT_LITERAL_32_BITS)
 		fail_at(sc->ld, CONF_ERR_RANGE, sc->file, sc->line,
 			"integer %.*s does not fit in 32 bits: write %.*sL for "
@@ -465,11 +477,11 @@ static size_t name_length(const char *p)
 static int scan_text(struct loader *ld, const char *file, const char *text,
 		     int depth, bool values)
 {
-	struct scan sc = { ld, file, text, 1, depth, values, 0 };
+	struct scan sc = {ld, file, text, 1, depth, values, 0};
 	bool bol = true; /* only blanks since the line began */
 
 	file_rank(ld, file);
-	while (*sc.p != '\0') {
+	while (*sc.p != '\0' && !ld->too_deep) {
 		char c = *sc.p;
 		bool at_bol = bol;
 
@@ -483,7 +495,8 @@ static int scan_text(struct loader *ld, const char *file, const char *text,
 			scan_comment(&sc);
 		else if (c == '"')
 			scan_string(&sc);
-		else if (c == '@' && at_bol && strncmp(sc.p, "@include", 8) == 0)
+		else if (c == '@' && at_bol &&
+			 strncmp(sc.p, "@include", 8) == 0)
 			scan_include(&sc);
 		else if (isalpha((unsigned char)c) || c == '*')
 			sc.p += name_length(sc.p);
@@ -510,7 +523,8 @@ static size_t edit_distance(const char *a, const char *b)
 		size_t diag = row[0];
 		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			size_t up = row[j],
+			       best = diag + (a[i - 1] != b[j - 1]);
 			if (row[j] + 1 < best)
 				best = row[j] + 1;
 			if (row[j - 1] + 1 < best)
@@ -690,7 +704,7 @@ static int read_choice(struct loader *ld, const config_setting_t *group,
 		       const char *allowed, int dflt)
 {
 	const config_setting_t *s;
-	const char *v;
+	const char *v, *hint;
 
 	if (read_string(ld, group, name, &s, &v) < 0)
 		return -1;
@@ -699,8 +713,13 @@ static int read_choice(struct loader *ld, const config_setting_t *group,
 	for (int i = 0; choices[i] != NULL; i++)
 		if (strcmp(v, choices[i]) == 0)
 			return i;
-	fail(ld, s, CONF_ERR_VALUE, "'%s' = \"%s\" is not one of %s", name, v,
-	     allowed);
+	if ((hint = nearest(choices, v)) != NULL)
+		fail(ld, s, CONF_ERR_VALUE,
+		     "'%s' = \"%s\" is not one of %s (did you mean \"%s\"?)",
+		     name, v, allowed, hint);
+	else
+		fail(ld, s, CONF_ERR_VALUE, "'%s' = \"%s\" is not one of %s",
+		     name, v, allowed);
 	return -1;
 }
 
@@ -732,9 +751,10 @@ static int split_listen(const char *s, char *host, size_t hostlen,
 	} else
 		*port = end + 1;
 	if (end == h || (size_t)(end - h) >= hostlen) {
-		snprintf(err, errlen, end == h ? "missing host (\"*:PORT\" is "
-						 "every IPv4 address)"
-					       : "host is too long");
+		snprintf(err, errlen,
+			 end == h ? "missing host (\"*:PORT\" is "
+				    "every IPv4 address)"
+				  : "host is too long");
 		return -1;
 	}
 	memcpy(host, h, (size_t)(end - h));
@@ -810,7 +830,8 @@ int conf_parse_listen(const char *s, struct sockaddr_storage *addr,
 	bool v6;
 
 	memset(addr, 0, sizeof(*addr));
-	if (split_listen(s, host, sizeof(host), &port_s, &v6, err, errlen) < 0 ||
+	if (split_listen(s, host, sizeof(host), &port_s, &v6, err, errlen) <
+		0 ||
 	    (port = parse_port(port_s, err, errlen)) < 0)
 		return -1;
 	return v6 ? fill_v6(host, port, addr, addrlen, err, errlen)
@@ -953,8 +974,8 @@ static void read_http(struct loader *ld, const config_setting_t *lsn,
 		return;
 	}
 	if (!config_setting_is_group(g)) {
-		fail(ld, g, CONF_ERR_TYPE, "'http' must be a group { ... }, not %s",
-		     type_name(g));
+		fail(ld, g, CONF_ERR_TYPE,
+		     "'http' must be a group { ... }, not %s", type_name(g));
 		return;
 	}
 	check_known(ld, g, &sections[SEC_HTTP]);
@@ -1018,8 +1039,8 @@ static void read_name_listen(struct loader *ld, const config_setting_t *g,
 static void read_listener(struct loader *ld, const config_setting_t *g,
 			  struct listener_conf *l)
 {
-	static const char *const modes[] = { "echo", "http", NULL };
-	static const char *const triggers[] = { "edge", "level", NULL };
+	static const char *const modes[] = {"echo", "http", NULL};
+	static const char *const triggers[] = {"edge", "level", NULL};
 	const config_setting_t *http = config_setting_get_member(g, "http");
 	long long backlog = 511;
 	int mode;
@@ -1049,8 +1070,8 @@ static void read_listener(struct loader *ld, const config_setting_t *g,
 }
 
 /* Setting name of the listener at index i, or the listener when absent. */
-static const config_setting_t *
-listener_setting(const config_setting_t *list, size_t i, const char *name)
+static const config_setting_t *listener_setting(const config_setting_t *list,
+						size_t i, const char *name)
 {
 	config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
 	config_setting_t *s = config_setting_get_member(g, name);
@@ -1072,27 +1093,37 @@ static const char *place(const struct loader *ld, const config_setting_t *a,
 	return buf;
 }
 
+/* Reports listener i's name or address if listener j already has it;
+ * *dup_name and *dup_addr keep each listener to one report of each. */
 static void check_pair(struct loader *ld, const config_setting_t *list,
-		       const struct conf *c, size_t j, size_t i)
+		       const struct conf *c, size_t j, size_t i, bool *dup_name,
+		       bool *dup_addr)
 {
 	const struct listener_conf *a = &c->listeners[j], *b = &c->listeners[i];
 	const config_setting_t *as, *bs;
 	char where[300];
 
-	if (a->name && b->name && strcmp(a->name, b->name) == 0) {
+	if (!*dup_name && a->name && b->name && strcmp(a->name, b->name) == 0) {
 		as = listener_setting(list, j, "name");
 		bs = listener_setting(list, i, "name");
 		fail(ld, bs, CONF_ERR_DUPLICATE,
 		     "duplicate listener name \"%s\" (first at %s)", b->name,
 		     place(ld, as, bs, where, sizeof(where)));
+		*dup_name = true;
 	}
-	if (a->addrlen && b->addrlen && conf_same_address(a, b)) {
+	if (!*dup_addr && a->addrlen && b->addrlen && conf_same_address(a, b)) {
 		as = listener_setting(list, j, "listen");
 		bs = listener_setting(list, i, "listen");
 		fail(ld, bs, CONF_ERR_DUPLICATE,
-		     "listen \"%s\" overlaps \"%s\" of listener \"%s\" (%s)",
+		     a->addrlen == b->addrlen &&
+			     memcmp(&a->addr, &b->addr, a->addrlen) == 0
+			 ? "duplicate listen \"%s\": same as \"%s\" of "
+			   "listener \"%s\" (%s)"
+			 : "listen \"%s\" overlaps \"%s\" of listener "
+			   "\"%s\" (%s)",
 		     b->listen, a->listen, a->name ? a->name : "?",
 		     place(ld, as, bs, where, sizeof(where)));
+		*dup_addr = true;
 	}
 }
 
@@ -1100,9 +1131,12 @@ static void check_pair(struct loader *ld, const config_setting_t *list,
 static void check_duplicates(struct loader *ld, const config_setting_t *list,
 			     const struct conf *c)
 {
-	for (size_t i = 1; i < c->nlisteners; i++)
+	for (size_t i = 1; i < c->nlisteners; i++) {
+		bool dup_name = false, dup_addr = false;
+
 		for (size_t j = 0; j < i; j++)
-			check_pair(ld, list, c, j, i);
+			check_pair(ld, list, c, j, i, &dup_name, &dup_addr);
+	}
 }
 
 static void read_listeners(struct loader *ld, const config_setting_t *root,
@@ -1131,7 +1165,8 @@ static void read_listeners(struct loader *ld, const config_setting_t *root,
 		return;
 	c->nlisteners = (size_t)n;
 	for (int i = 0; i < n; i++) {
-		config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+		config_setting_t *g =
+		    config_setting_get_elem(list, (unsigned)i);
 		if (config_setting_is_group(g))
 			read_listener(ld, g, &c->listeners[i]);
 		else
@@ -1190,7 +1225,8 @@ static void read_identity(struct loader *ld, const config_setting_t *root,
 	if (read_string(ld, root, "user", &us, &user) == 0 && user != NULL) {
 		struct passwd *pw = getpwnam(user);
 		if (pw == NULL)
-			fail(ld, us, CONF_ERR_USER, "unknown user \"%s\"", user);
+			fail(ld, us, CONF_ERR_USER, "unknown user \"%s\"",
+			     user);
 		else {
 			c->uid = pw->pw_uid;
 			c->gid = pw->pw_gid;
@@ -1225,8 +1261,8 @@ static void read_seccomp(struct loader *ld, const config_setting_t *root,
 static void read_globals(struct loader *ld, const config_setting_t *root,
 			 struct conf *c)
 {
-	static const char *const levels[] = { "error", "warning", "notice",
-					      "info", "debug", NULL };
+	static const char *const levels[] = {"error", "warning", "notice",
+					     "info",  "debug",	 NULL};
 	long long maxconn = 10000;
 	int level;
 
@@ -1255,7 +1291,8 @@ static void read_globals(struct loader *ld, const config_setting_t *root,
 
 static void syntax_error(struct loader *ld, const config_t *cfg)
 {
-	const char *file = config_error_file(cfg), *text = config_error_text(cfg);
+	const char *file = config_error_file(cfg),
+		   *text = config_error_text(cfg);
 	int line = config_error_line(cfg);
 
 	file = file != NULL ? file : ld->path;
@@ -1286,7 +1323,7 @@ static void parse(struct loader *ld, config_t *cfg, const char *text,
 static int load(const char *path, const char *text, struct conf *out,
 		struct conf_errors *errs)
 {
-	struct loader ld = { .path = path, .errs = errs, .first = errs->n };
+	struct loader ld = {.path = path, .errs = errs, .first = errs->n};
 	char *owned = NULL;
 	const char *why;
 	config_t cfg;
@@ -1322,7 +1359,8 @@ const struct listener_conf *conf_find_listener(const struct conf *c,
 					       const char *name)
 {
 	for (size_t i = 0; i < c->nlisteners; i++)
-		if (c->listeners[i].name && strcmp(c->listeners[i].name, name) == 0)
+		if (c->listeners[i].name &&
+		    strcmp(c->listeners[i].name, name) == 0)
 			return &c->listeners[i];
 	return NULL;
 }

@@ -55,23 +55,23 @@ struct conf {
 
 /* What kind of mistake an error is; unit tests match on this. */
 enum conf_error_kind {
-	CONF_ERR_IO,        /* the file cannot be read */
+	CONF_ERR_IO,	    /* the file cannot be read */
 	CONF_ERR_SYNTAX,    /* libconfig could not parse it */
 	CONF_ERR_UNKNOWN,   /* a setting that does not exist */
-	CONF_ERR_TYPE,      /* a setting of the wrong type */
-	CONF_ERR_RANGE,     /* a number out of its range */
-	CONF_ERR_VALUE,     /* a string that is not one of the allowed values */
+	CONF_ERR_TYPE,	    /* a setting of the wrong type */
+	CONF_ERR_RANGE,	    /* a number out of its range */
+	CONF_ERR_VALUE,	    /* a string that is not one of the allowed values */
 	CONF_ERR_MISSING,   /* a required setting is absent */
 	CONF_ERR_LISTEN,    /* a listen string that does not parse */
 	CONF_ERR_DUPLICATE, /* a name or address given twice */
 	CONF_ERR_EXCLUSIVE, /* both or neither of http.response and http.root */
-	CONF_ERR_ROOT,      /* http.root is not a readable directory */
-	CONF_ERR_USER,      /* unknown user or group */
+	CONF_ERR_ROOT,	    /* http.root is not a readable directory */
+	CONF_ERR_USER,	    /* unknown user or group */
 };
 
 struct conf_error {
 	enum conf_error_kind kind;
-	int line; /* 0 when the error has no line */
+	int line;      /* 0 when the error has no line */
 	char msg[320]; /* "FILE:LINE: message" */
 	unsigned file; /* 0: the file loaded; n: the nth file it @includes */
 };
