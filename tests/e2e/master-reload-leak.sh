@@ -41,6 +41,11 @@ reload_n() {
 }
 
 write_conf 2
+# Under AddressSanitizer the allocator keeps freed memory (RSS grows by
+# ~17 kB a reload with nothing leaked); there LeakSanitizer checks the master
+# at its exit (a leak makes the exit status nonzero) and RSS is not compared.
+asan=no
+grep -q __asan_init "$PREFORKD" && asan=yes
 pf_start "$T/p.conf"
 # Warm up (allocator arenas, lazily loaded libraries), then measure.
 reload_n 1 19
@@ -64,7 +69,8 @@ echo "master fds: $fd0 -> $fd1; RSS: $rss0 kB -> $rss1 kB (202 good, 10 failed r
 http_ok "$P1" hello || fail "not serving after the reloads"
 [ "$fd1" -eq "$fd0" ] || { ls -l "/proc/$PF_PID/fd"; fail "descriptors leaked: $fd0 -> $fd1"; }
 # Allow a few pages of allocator noise, not a per-reload leak.
-[ "$rss1" -le $((rss0 + 256)) ] || fail "RSS grew: $rss0 kB -> $rss1 kB"
+[ "$asan" = yes ] || [ "$rss1" -le $((rss0 + 256)) ] ||
+	fail "RSS grew: $rss0 kB -> $rss1 kB"
 pf_stop
-[ "$PF_STATUS" -eq 0 ] || fail "exit status $PF_STATUS after SIGTERM"
+[ "$PF_STATUS" -eq 0 ] || fail "exit status $PF_STATUS after SIGTERM (a leak, under ASan?)"
 ok "fds $fd0 -> $fd1, RSS $rss0 -> $rss1 kB after 212 reloads"
