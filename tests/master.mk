@@ -37,7 +37,8 @@ MASTER_E2E = \
 	tests/e2e/master-bad-reload.sh \
 	tests/e2e/master-stop.sh \
 	tests/e2e/master-resize.sh \
-	tests/e2e/master-reload-leak.sh
+	tests/e2e/master-reload-leak.sh \
+	tests/e2e/master-signals.sh
 TESTS += $(MASTER_E2E)
 EXTRA_DIST += $(MASTER_E2E) tests/e2e/master_lib.sh
 
