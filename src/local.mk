@@ -14,7 +14,8 @@ src_libpreforkd_a_SOURCES = \
 	src/http_resp.c src/http_resp.h \
 	src/http_static.c src/http_static.h \
 	src/http_log.c src/http_log.h \
-	src/worker.c src/worker.h
+	src/worker.c src/worker.h \
+	src/sandbox.c src/sandbox.h
 src_libpreforkd_a_CFLAGS = $(AM_CFLAGS) $(LIBCONFIG_CFLAGS) $(LIBSYSTEMD_CFLAGS) $(LIBSECCOMP_CFLAGS)
 
 PREFORKD_LIBS = src/libpreforkd.a $(LIBCONFIG_LIBS) $(LIBSYSTEMD_LIBS) $(LIBSECCOMP_LIBS)

@@ -14,6 +14,7 @@
 #include "echo.h"
 #include "http.h"
 #include "log.h"
+#include "sandbox.h"
 #include "worker.h"
 
 struct worker {
@@ -188,11 +189,20 @@ static void worker_cleanup(struct worker *w)
 int worker_run(const struct worker_args *a)
 {
 	struct worker w = { .args = a, .status = WORKER_EXIT_OK };
+	char err[160];
+	int rc;
 
 	if (worker_setup(&w) < 0) {
 		worker_cleanup(&w);
 		return WORKER_EXIT_SETUP;
 	}
+	if ((rc = sandbox_enter(a->conf->seccomp, err, sizeof(err))) < 0) {
+		log_error("sandbox: %s", err);
+		worker_cleanup(&w);
+		return WORKER_EXIT_SETUP;
+	}
+	if (rc > 0 && a->slot == 0)
+		log_warn("%s", err);
 	worker_send(&w, WORKER_MSG_READY);
 	log_debug("worker %d (gen %u) serving %zu sockets", a->slot,
 		  a->generation, a->nsocks);

@@ -11,8 +11,8 @@ AM_TESTS_ENVIRONMENT = \
 	export PREFORKD PFLOAD FREEPORT TESTS_SRCDIR TESTBIN;
 EXTRA_DIST += tests/setup-debian tests/run-all tests/e2e/lib.sh
 check_PROGRAMS += tests/freeport tests/rawclient tests/echo_client
-TESTS += tests/e2e/echo.sh tests/e2e/http.sh
-EXTRA_DIST += tests/e2e/echo.sh tests/e2e/http.sh
+TESTS += tests/e2e/echo.sh tests/e2e/http.sh tests/e2e/sandbox.sh
+EXTRA_DIST += tests/e2e/echo.sh tests/e2e/http.sh tests/e2e/sandbox.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test_conf
@@ -25,4 +25,9 @@ tests_test_timers_SOURCES = tests/test_timers.c
 tests_test_timers_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_timers_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/test_timers
+check_PROGRAMS += tests/test_sandbox
+tests_test_sandbox_SOURCES = tests/test_sandbox.c
+tests_test_sandbox_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_test_sandbox_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
+TESTS += tests/test_sandbox
 endif
