@@ -102,7 +102,7 @@ static void conn_open(struct listener *lsn, int fd)
 {
 	struct server *s = lsn->srv;
 	struct conn *c = conn_alloc(s);
-	uint32_t ev = LOOP_IN |
+	uint32_t ev = LOOP_IN | LOOP_RDHUP |
 		      (lsn->conf->trigger == TRIGGER_EDGE ? LOOP_EDGE : 0);
 
 	if (c == NULL) {
@@ -201,8 +201,10 @@ ssize_t conn_read(struct conn *c, char *buf, size_t len)
 	n = read(c->watch.fd, buf, len);
 	if (n > 0) {
 		/* Level mode reads once per event. In edge mode a short read
-		 * proves the socket drained: new data brings a new event. */
-		if (edge_bit(c) == 0 || (size_t)n < len)
+		 * proves the socket drained (new data brings a new event),
+		 * unless the peer's FIN came with it: then read on to see EOF. */
+		if (edge_bit(c) == 0 ||
+		    ((size_t)n < len && !(c->flags & CONN_PEER_EOF)))
 			c->flags &= (uint8_t)~CONN_READABLE;
 		return n;
 	}
@@ -217,7 +219,7 @@ ssize_t conn_read(struct conn *c, char *buf, size_t len)
 /* Switches between waiting for input and waiting for the socket to drain. */
 static int conn_wait_output(struct conn *c, bool blocked)
 {
-	uint32_t ev = edge_bit(c) | (blocked ? LOOP_OUT : LOOP_IN);
+	uint32_t ev = edge_bit(c) | (blocked ? LOOP_OUT : LOOP_IN | LOOP_RDHUP);
 
 	if (loop_watch_mod(c->lsn->srv->loop, &c->watch, ev) < 0) {
 		conn_close(c, "epoll_ctl failed");
@@ -338,6 +340,8 @@ static void conn_on_event(struct loop *l, struct loop_watch *w, uint32_t ev)
 
 	if (ev & (LOOP_IN | LOOP_HUP | LOOP_ERR))
 		c->flags |= CONN_READABLE;
+	if (ev & LOOP_RDHUP)
+		c->flags |= CONN_PEER_EOF;
 	if (c->flags & CONN_WANT_WRITE) {
 		if (!(ev & (LOOP_OUT | LOOP_HUP | LOOP_ERR)))
 			return;

@@ -64,7 +64,7 @@ enum {
 	CONN_READABLE = 1 << 0, /* edge mode: data may be waiting */
 	CONN_CLOSED = 1 << 1,
 	CONN_LINGER = 1 << 2,	/* shut down for writing, draining input */
-	CONN_KEEPALIVE = 1 << 3,
+	CONN_PEER_EOF = 1 << 3, /* edge mode: the peer sent FIN (RDHUP) */
 	CONN_DONE = 1 << 4,	/* close (lingering) once output is flushed */
 	CONN_WANT_WRITE = 1 << 5, /* the mode waits for room (e.g. sendfile) */
 };
