@@ -5,6 +5,7 @@
 # reload takes effect. Also: a bind error at start exits 1 before any worker.
 . "$TESTS_SRCDIR/e2e/lib.sh"
 . "$TESTS_SRCDIR/e2e/master_lib.sh"
+command -v curl >/dev/null || skip "curl is not installed"
 
 PORT=$(free_ports 1)
 # TEST-NET-1 is on no interface here: bind fails with EADDRNOTAVAIL.

@@ -5,6 +5,7 @@
 # slot comes back once the directory does
 . "$TESTS_SRCDIR/e2e/lib.sh"
 . "$TESTS_SRCDIR/e2e/master_lib.sh"
+command -v curl >/dev/null || skip "curl is not installed"
 
 PORT=$(free_ports 1)
 mkdir "$T/logs"

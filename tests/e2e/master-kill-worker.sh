@@ -4,6 +4,7 @@
 # error, and connections queued on its sockets are served, not reset
 . "$TESTS_SRCDIR/e2e/lib.sh"
 . "$TESTS_SRCDIR/e2e/master_lib.sh"
+command -v curl >/dev/null || skip "curl is not installed"
 [ -x "$PFLOAD" ] || skip "pfload is not built"
 command -v ss >/dev/null || skip "ss (iproute2) is not installed"
 

@@ -52,6 +52,18 @@ log_has "reload failed" && fail "a reload failed"
 [ "$(listening)" -eq 6 ] || fail "$(listening) listening sockets, not 6"
 two_left() { [ "$(pgrep -cP "$PF_PID")" -eq 2 ]; }
 wait_for 5 two_left || fail "not 2 workers at the end"
+# Each socket is held by the master and exactly one worker; each of the two
+# workers serves three of the six.
+ss -ltnpH "( sport = :$PORT )" >"$T/ss.out"
+while read -r line; do
+	holders=$(echo "$line" | grep -o 'pid=[0-9]*' | sort -u | grep -vc "pid=$PF_PID\$")
+	echo "$line" | grep -q "pid=$PF_PID," || fail "the master does not hold a socket: $line"
+	[ "$holders" -eq 1 ] || fail "a socket has $holders workers: $line"
+done <"$T/ss.out"
+for p in $(worker_pids); do
+	cnt=$(grep -c "pid=$p," "$T/ss.out")
+	[ "$cnt" -eq 3 ] || fail "worker $p serves $cnt sockets, not 3"
+done
 pf_stop
 [ "$PF_STATUS" -eq 0 ] || fail "exit status $PF_STATUS after SIGTERM"
 ok "${n} resizing reloads under load, no client error"
