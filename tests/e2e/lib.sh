@@ -53,7 +53,9 @@ pf_start() {
 	"$PREFORKD" -c "$_conf" "$@" >>"$T/preforkd.log" 2>&1 &
 	PF_PID=$!
 	PIDS="$PIDS $PF_PID"
-	wait_for 10 log_has "ready: " || fail "preforkd did not become ready"
+	# This master's own line: the log holds earlier servers' lines too.
+	wait_for 10 log_has "\\[$PF_PID\\]: ready: " ||
+		fail "preforkd did not become ready"
 }
 
 # pf_stop [SIGNAL]: stops PF_PID (default TERM), waits 15 s at most, and
