@@ -134,7 +134,9 @@ void conn_close(struct conn *c, const char *reason)
 	if (c->lsn->mode->on_close != NULL)
 		c->lsn->mode->on_close(c);
 	tnode_unlink(&c->tnode);
-	loop_watch_del(s->loop, &c->watch);
+	/* close() takes the fd out of epoll (it is never shared): only the
+	 * batch's pending events need forgetting, no epoll_ctl. */
+	loop_watch_forget(s->loop, &c->watch);
 	close(c->watch.fd);
 	buf_put(&s->pool, c->in);
 	buf_put(&s->pool, c->out);
@@ -377,6 +379,13 @@ void conn_finish(struct conn *c)
 {
 	if (c->out != NULL) {
 		c->flags |= CONN_DONE; /* finish once the output is out */
+		return;
+	}
+	/* Edge mode saw the socket drained and nothing more is expected:
+	 * a plain close sends FIN after the answer, and no reset. */
+	if (edge_bit(c) && !(c->flags & (CONN_READABLE | CONN_UNREAD)) &&
+	    c->in == NULL) {
+		conn_close(c, "done");
 		return;
 	}
 	if (shutdown(c->watch.fd, SHUT_WR) < 0) {

@@ -67,6 +67,7 @@ enum {
 	CONN_PEER_EOF = 1 << 3, /* edge mode: the peer sent FIN (RDHUP) */
 	CONN_DONE = 1 << 4,	/* close (lingering) once output is flushed */
 	CONN_WANT_WRITE = 1 << 5, /* the mode waits for room (e.g. sendfile) */
+	CONN_UNREAD = 1 << 6,	/* input may follow that we will not read */
 };
 
 struct conn {
@@ -113,8 +114,9 @@ void listener_stop(struct listener *lsn);
 /* Closes c now (logged at debug with reason). c must not be used after. */
 void conn_close(struct conn *c, const char *reason);
 
-/* Sends FIN after pending output and discards input until the peer closes
- * (or CONN_T_LINGER), so a response is never destroyed by a reset. */
+/* Closes once pending output is out. When input may still arrive (level
+ * mode, unread data, CONN_UNREAD), sends FIN first and discards input until
+ * the peer closes (or CONN_T_LINGER), so a reset never destroys the answer. */
 void conn_finish(struct conn *c);
 
 /*

@@ -172,6 +172,8 @@ static int send_error(struct conn *c, const struct http_request *req,
 	hlen = http_head_format(head, sizeof(head), &h);
 	if (!h.keep_alive)
 		mark_close(c);
+	if (close) /* the client may still be sending what we did not read */
+		c->flags |= CONN_UNREAD;
 	access_log(c, req, status, blen);
 	if (out_append(c, head, hlen) < 0)
 		return -1;

@@ -92,13 +92,18 @@ int loop_watch_mod(struct loop *l, struct loop_watch *w, uint32_t events)
 	return ctl(l, EPOLL_CTL_MOD, w);
 }
 
-int loop_watch_del(struct loop *l, struct loop_watch *w)
+void loop_watch_forget(struct loop *l, struct loop_watch *w)
 {
 	/* Forget events of this batch not yet dispatched to w: its owner may
 	 * be freed (and its memory reused) as soon as we return. */
 	for (int i = l->idispatch + 1; i < l->ndispatch; i++)
 		if (l->events[i].data.ptr == w)
 			l->events[i].data.ptr = NULL;
+}
+
+int loop_watch_del(struct loop *l, struct loop_watch *w)
+{
+	loop_watch_forget(l, w);
 	return epoll_ctl(l->epfd, EPOLL_CTL_DEL, w->fd, NULL);
 }
 

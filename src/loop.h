@@ -50,6 +50,9 @@ int loop_watch_mod(struct loop *l, struct loop_watch *w, uint32_t events);
 /* Safe while a batch is dispatched: once it returns, no event of the batch
  * reaches w, so its owner may be freed. Call it before close(fd). */
 int loop_watch_del(struct loop *l, struct loop_watch *w);
+/* As loop_watch_del without the epoll_ctl, for an fd about to be closed
+ * that no other process or descriptor shares (close removes it). */
+void loop_watch_forget(struct loop *l, struct loop_watch *w);
 
 /* Arms t to fire after ms milliseconds (re-arming moves it). */
 void loop_timer_arm(struct loop *l, struct loop_timer *t, uint64_t ms);
