@@ -10,14 +10,14 @@
 #define DATE_MIN INT64_C(-62135596800) /* 0001-01-01 00:00:00 */
 #define DATE_MAX INT64_C(253402300799) /* 9999-12-31 23:59:59 */
 
-static const char wday_short[7][4] = { "Sun", "Mon", "Tue", "Wed",
-				       "Thu", "Fri", "Sat" };
-static const char *const wday_long[7] = { "Sunday",   "Monday", "Tuesday",
-					  "Wednesday", "Thursday", "Friday",
-					  "Saturday" };
-static const char month_names[12][4] = { "Jan", "Feb", "Mar", "Apr",
-					 "May", "Jun", "Jul", "Aug",
-					 "Sep", "Oct", "Nov", "Dec" };
+static const char wday_short[7][4] = {"Sun", "Mon", "Tue", "Wed",
+				      "Thu", "Fri", "Sat"};
+static const char *const wday_long[7] = {"Sunday",    "Monday",	  "Tuesday",
+					 "Wednesday", "Thursday", "Friday",
+					 "Saturday"};
+static const char month_names[12][4] = {"Jan", "Feb", "Mar", "Apr",
+					"May", "Jun", "Jul", "Aug",
+					"Sep", "Oct", "Nov", "Dec"};
 
 /* A broken-down UTC time. */
 struct civil {
@@ -78,7 +78,8 @@ void http_date_format(time_t t, char out[HTTP_DATE_LEN + 1])
 	*p++ = ' ';
 	memcpy(p, month_names[c.mon - 1], 3);
 	p[3] = ' ';
-	p = put2(put2(p + 4, (unsigned)(c.year / 100)), (unsigned)(c.year % 100));
+	p = put2(put2(p + 4, (unsigned)(c.year / 100)),
+		 (unsigned)(c.year % 100));
 	*p++ = ' ';
 	p = put2(p, (unsigned)(secs / 3600));
 	*p++ = ':';
@@ -146,8 +147,8 @@ static bool is_leap(int64_t y)
 /* Checks the fields' ranges and converts c to a time. */
 static int civil_to_time(const struct civil *c, time_t *t)
 {
-	static const unsigned mdays[12] = { 31, 28, 31, 30, 31, 30,
-					    31, 31, 30, 31, 30, 31 };
+	static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30,
+					   31, 31, 30, 31, 30, 31};
 	unsigned dim;
 
 	if (c->mon < 1 || c->mon > 12 || c->hour > 23 || c->min > 59 ||

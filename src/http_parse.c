@@ -19,39 +19,41 @@ enum {
 	C_HEX = 8,
 };
 
-#define TCHAR_PUNCT "!#$%&'*+-.^_`|~"
-#define HOST_PUNCT "-._~%!$&'()*+,;=:[]"
-
-static unsigned char cclass[256];
-
-static void cclass_add(const char *set, unsigned char bit)
-{
-	for (; *set; set++)
-		cclass[(unsigned char)*set] |= bit;
-}
-
-/* Fills cclass once; a constructor keeps the parser free of checks. */
-__attribute__((constructor)) static void cclass_init(void)
-{
-	int c;
-
-	for (c = 0; c < 256; c++) {
-		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-		    (c >= 'A' && c <= 'Z'))
-			cclass[c] |= C_TCHAR | C_HOST;
-		if (c < 0x20 || c == 0x7f)
-			cclass[c] |= C_STOP;
-		if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		    (c >= 'A' && c <= 'F'))
-			cclass[c] |= C_HEX;
-	}
-	cclass_add(TCHAR_PUNCT, C_TCHAR);
-	cclass_add(HOST_PUNCT, C_HOST);
-}
+/*
+ * The classes of each byte (1 tchar, 2 stop, 4 host, 8 hex): letters and
+ * digits are tchar and host characters; tchar adds !#$%&'*+-.^_`|~, host
+ * adds -._~%!$&'()*+,;=:[] (RFC 3986 reg-name, port, IP-literal); CTLs and
+ * DEL stop a scan; bytes 0x80 and above (obs-text) have none.
+ */
+static const unsigned char cclass[256] = {
+    2,	2,  2,	2,  2,	2,  2,	2,  2,	2,  2, 2, 2, 2, 2, 2, /* 0x00 */
+    2,	2,  2,	2,  2,	2,  2,	2,  2,	2,  2, 2, 2, 2, 2, 2, /* 0x10 */
+    0,	5,  0,	1,  5,	5,  5,	5,  4,	4,  5, 5, 4, 5, 5, 0, /* 0x20 */
+    13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 4, 4, 0, 4, 0, 0, /* 0x30 */
+    0,	13, 13, 13, 13, 13, 13, 5,  5,	5,  5, 5, 5, 5, 5, 5, /* 0x40 */
+    5,	5,  5,	5,  5,	5,  5,	5,  5,	5,  5, 4, 0, 4, 1, 5, /* 0x50 */
+    1,	13, 13, 13, 13, 13, 13, 5,  5,	5,  5, 5, 5, 5, 5, 5, /* 0x60 */
+    5,	5,  5,	5,  5,	5,  5,	5,  5,	5,  5, 0, 1, 0, 5, 2, /* 0x70 */
+};
 
 static inline bool is_class(char c, unsigned char bit)
 {
 	return (cclass[(unsigned char)c] & bit) != 0;
+}
+
+/* The first byte in [p, end) not of class bit, or end; four at a time. */
+static inline const char *span_class(const char *p, const char *end,
+				     unsigned char bit)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	const unsigned char *e = (const unsigned char *)end;
+
+	while (e - u >= 4 && (cclass[u[0]] & cclass[u[1]] & cclass[u[2]] &
+			      cclass[u[3]] & bit))
+		u += 4;
+	while (u < e && (cclass[*u] & bit))
+		u++;
+	return (const char *)u;
 }
 
 static inline unsigned char lower(unsigned char c)
@@ -64,24 +66,59 @@ static inline bool is_ows(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* Whether s[0..n) equals the lowercase literal lit, ignoring case. */
-static bool equals_ci(const char *s, size_t n, const char *lit)
+/*
+ * Whether s[0..n) equals lit (lit_len bytes of lowercase letters and '-'),
+ * ignoring case. OR-ing 0x20 lowers 'A'..'Z' and keeps 'a'..'z' and '-';
+ * the only other byte it maps onto one of them is CR (onto '-'), which no
+ * name or value reaching here holds. Eight bytes at a time.
+ */
+static inline bool equals_ci(const char *s, size_t n, const char *lit,
+			     size_t lit_len)
 {
+	uint64_t a, b;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (lit[i] == '\0' || lower((unsigned char)s[i]) != lit[i])
+	if (n != lit_len)
+		return false;
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&a, s + i, 8);
+		memcpy(&b, lit + i, 8);
+		if ((a | UINT64_C(0x2020202020202020)) != b)
 			return false;
-	return lit[n] == '\0';
+	}
+	for (; i < n; i++)
+		if ((s[i] | 0x20) != lit[i])
+			return false;
+	return true;
+}
+
+#define EQUALS_CI(s, n, lit) equals_ci(s, n, lit, sizeof(lit) - 1)
+
+#define ONES  UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/*
+ * The high bit of each byte of x that is below n (n <= 128) or DEL. The
+ * lowest marked byte is exact; a borrow may mark bytes above it.
+ */
+static inline uint64_t swar_stop(uint64_t x, unsigned char n)
+{
+	uint64_t del = x ^ (ONES * 0x7f);
+
+	return ((x - ONES * n) & ~x & HIGHS) | ((del - ONES) & ~del & HIGHS);
 }
 
 /*
  * The first byte in [p, end) whose value is at most max or is DEL, or end.
  * With max 0x1f it finds the end of a field value, with 0x20 the end of a
- * request target. Loads 16 bytes only while 16 remain before end.
+ * request target. Loads 16 or 8 bytes only while that many remain before
+ * end, so it never reads past it.
  */
-static const char *scan_stop(const char *p, const char *end, unsigned char max)
+static inline const char *scan_stop(const char *p, const char *end,
+				    unsigned char max)
 {
+	uint64_t x, m;
+
 #ifdef HTTP_PARSE_SSE2
 	const __m128i vmax = _mm_set1_epi8((char)max);
 	const __m128i vdel = _mm_set1_epi8(0x7f);
@@ -89,11 +126,19 @@ static const char *scan_stop(const char *p, const char *end, unsigned char max)
 	while (end - p >= 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 		__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, vmax), v);
-		int m = _mm_movemask_epi8(_mm_or_si128(low, _mm_cmpeq_epi8(v, vdel)));
+		int bits = _mm_movemask_epi8(
+		    _mm_or_si128(low, _mm_cmpeq_epi8(v, vdel)));
 
-		if (m != 0)
-			return p + __builtin_ctz((unsigned)m);
+		if (bits != 0)
+			return p + __builtin_ctz((unsigned)bits);
 		p += 16;
+	}
+#endif
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; end - p >= 8; p += 8) {
+		memcpy(&x, p, 8);
+		if ((m = swar_stop(x, (unsigned char)(max + 1))) != 0)
+			return p + __builtin_ctzll(m) / 8;
 	}
 #endif
 	while (p < end && (unsigned char)*p > max && *p != 0x7f)
@@ -105,9 +150,9 @@ static const char *scan_stop(const char *p, const char *end, unsigned char max)
 
 /* State of one http_parse_request call. */
 struct parser {
-	const char *end;   /* window end: buf + min(len, max_header_size) */
-	bool in_headers;   /* the request line is complete */
-	int status;        /* 0: need more bytes; else the HTTP answer */
+	const char *end; /* window end: buf + min(len, max_header_size) */
+	bool in_headers; /* the request line is complete */
+	int status;	 /* 0: need more bytes; else the HTTP answer */
 	struct http_request *req;
 	unsigned hosts;
 	unsigned ranges;
@@ -147,8 +192,7 @@ static const char *parse_method(struct parser *ps, const char *p)
 	const char *start = p;
 	struct http_request *req = ps->req;
 
-	while (p < ps->end && is_class(*p, C_TCHAR))
-		p++;
+	p = span_class(p, ps->end, C_TCHAR);
 	if (p == ps->end)
 		return need_more(ps);
 	if (*p != ' ' || p == start)
@@ -286,7 +330,7 @@ static int list_each(const char *v, size_t n, struct parser *ps,
 
 static int te_element(struct parser *ps, const char *s, size_t n)
 {
-	bool chunked = equals_ci(s, n, "chunked");
+	bool chunked = EQUALS_CI(s, n, "chunked");
 
 	if (n == 0)
 		return 400; /* "chunked," or ", chunked": refuse, never guess */
@@ -305,9 +349,9 @@ static int on_transfer_encoding(struct parser *ps, const struct http_header *h)
 
 static int connection_element(struct parser *ps, const char *s, size_t n)
 {
-	if (equals_ci(s, n, "close"))
+	if (EQUALS_CI(s, n, "close"))
 		ps->conn_close = true;
-	else if (equals_ci(s, n, "keep-alive"))
+	else if (EQUALS_CI(s, n, "keep-alive"))
 		ps->conn_keep_alive = true;
 	return 0;
 }
@@ -320,13 +364,10 @@ static int on_connection(struct parser *ps, const struct http_header *h)
 /* Host = uri-host [ ":" port ]; checked loosely by character set. */
 static int on_host(struct parser *ps, const struct http_header *h)
 {
-	size_t i;
+	const char *end = h->value + h->value_len;
 
-	if (++ps->hosts > 1)
+	if (++ps->hosts > 1 || span_class(h->value, end, C_HOST) != end)
 		return 400;
-	for (i = 0; i < h->value_len; i++)
-		if (!is_class(h->value[i], C_HOST))
-			return 400;
 	ps->req->host = h->value;
 	ps->req->host_len = h->value_len;
 	return 0;
@@ -342,8 +383,7 @@ static int on_range(struct parser *ps, const struct http_header *h)
 	return 0;
 }
 
-static int on_if_modified_since(struct parser *ps,
-				const struct http_header *h)
+static int on_if_modified_since(struct parser *ps, const struct http_header *h)
 {
 	if (ps->req->if_modified_since == NULL) {
 		ps->req->if_modified_since = h->value;
@@ -358,24 +398,22 @@ static int apply_header(struct parser *ps, const struct http_header *h)
 	const char *n = h->name;
 
 	switch (h->name_len) {
-	case 4:
-		return equals_ci(n, 4, "host") ? on_host(ps, h) : 0;
-	case 5:
-		return equals_ci(n, 5, "range") ? on_range(ps, h) : 0;
+	case 4: return EQUALS_CI(n, 4, "host") ? on_host(ps, h) : 0;
+	case 5: return EQUALS_CI(n, 5, "range") ? on_range(ps, h) : 0;
 	case 10:
-		return equals_ci(n, 10, "connection") ? on_connection(ps, h) : 0;
+		return EQUALS_CI(n, 10, "connection") ? on_connection(ps, h)
+						      : 0;
 	case 14:
-		if (equals_ci(n, 14, "content-length"))
+		if (EQUALS_CI(n, 14, "content-length"))
 			return on_content_length(ps, h);
 		return 0;
 	case 17:
-		if (equals_ci(n, 17, "transfer-encoding"))
+		if (EQUALS_CI(n, 17, "transfer-encoding"))
 			return on_transfer_encoding(ps, h);
-		if (equals_ci(n, 17, "if-modified-since"))
+		if (EQUALS_CI(n, 17, "if-modified-since"))
 			return on_if_modified_since(ps, h);
 		return 0;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -407,8 +445,7 @@ static const char *parse_field(struct parser *ps, const char *p)
 	const char *name = p, *colon, *value, *stop;
 	int status;
 
-	while (p < ps->end && is_class(*p, C_TCHAR))
-		p++;
+	p = span_class(p, ps->end, C_TCHAR);
 	if (p == ps->end)
 		return need_more(ps);
 	if (*p != ':' || p == name)
@@ -506,7 +543,7 @@ int http_parse_request(const char *buf, size_t len,
 		       const struct http_limits *lim, struct http_request *req,
 		       int *status)
 {
-	struct parser ps = { 0 };
+	struct parser ps = {0};
 	size_t max = lim != NULL ? lim->max_header_size : INT_MAX;
 	const char *p;
 
@@ -527,24 +564,40 @@ int http_parse_request(const char *buf, size_t len,
 	return HTTP_PARSE_ERROR;
 }
 
+bool http_head_complete(const char *buf, size_t len, size_t prev_len)
+{
+	const char *end = buf + len;
+	const char *p =
+	    buf + (prev_len > 2 && prev_len <= len ? prev_len - 2 : 0);
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		if (end - p >= 2 && p[1] == '\n')
+			return true;
+		if (end - p >= 3 && p[1] == '\r' && p[2] == '\n')
+			return true;
+		p++;
+	}
+	return false;
+}
+
 /* ---- chunked body ---------------------------------------------------- */
 
 enum chunk_state {
-	CH_SIZE0,      /* first hex digit of a chunk-size */
-	CH_SIZE,       /* more hex digits */
-	CH_BWS,        /* whitespace after the size */
-	CH_EXT,        /* chunk-ext after a ";", up to the CR */
-	CH_SIZE_LF,    /* the LF ending the size line */
-	CH_DATA,       /* chunk data */
-	CH_DATA_CR,    /* the CRLF after chunk data */
+	CH_SIZE0,   /* first hex digit of a chunk-size */
+	CH_SIZE,    /* more hex digits */
+	CH_BWS,	    /* whitespace after the size */
+	CH_EXT,	    /* chunk-ext after a ";", up to the CR */
+	CH_SIZE_LF, /* the LF ending the size line */
+	CH_DATA,    /* chunk data */
+	CH_DATA_CR, /* the CRLF after chunk data */
 	CH_DATA_LF,
 	CH_TRAILER0,   /* start of a trailer line, or the final CRLF */
 	CH_TRAILER,    /* inside a trailer field line */
 	CH_TRAILER_LF, /* the LF ending a trailer line */
 	CH_END_LF,     /* the LF of the final CRLF */
 	CH_DONE,
-	CH_BAD,        /* malformed: sticky -1 */
-	CH_TOO_BIG,    /* over max_body: sticky -2 */
+	CH_BAD,	    /* malformed: sticky -1 */
+	CH_TOO_BIG, /* over max_body: sticky -2 */
 };
 
 void http_chunked_init(struct http_chunked *c)
@@ -558,7 +611,9 @@ void http_chunked_init(struct http_chunked *c)
 /* Adds one hex digit to the chunk size; -2 once over the body limit. */
 static int chunk_digit(struct http_chunked *c, char ch, uint64_t max_body)
 {
-	unsigned d = (unsigned)(ch <= '9' ? ch - '0' : lower((unsigned char)ch) - 'a' + 10);
+	unsigned d =
+	    (unsigned)(ch <= '9' ? ch - '0'
+				 : lower((unsigned char)ch) - 'a' + 10);
 
 	if (c->remaining > (UINT64_MAX >> 4))
 		return -2;
@@ -598,8 +653,7 @@ static int chunk_size_byte(struct http_chunked *c, char ch, uint64_t max_body)
 		if (is_class(ch, C_HEX))
 			return chunk_digit(c, ch, max_body);
 		return chunk_after_size(c, ch);
-	case CH_BWS:
-		return chunk_after_size(c, ch);
+	case CH_BWS: return chunk_after_size(c, ch);
 	default: /* CH_EXT: names, values, quoted strings; no CTL */
 		return is_class(ch, C_STOP) && ch != '\t' ? -1 : 0;
 	}
@@ -640,12 +694,8 @@ static int chunk_trailer_byte(struct http_chunked *c, char ch)
 		else if (is_class(ch, C_STOP) && ch != '\t')
 			return -1;
 		return 0;
-	case CH_TRAILER_LF:
-		c->state = CH_TRAILER0;
-		return ch == '\n' ? 0 : -1;
-	default: /* CH_END_LF */
-		c->state = CH_DONE;
-		return ch == '\n' ? 1 : -1;
+	case CH_TRAILER_LF: c->state = CH_TRAILER0; return ch == '\n' ? 0 : -1;
+	default: /* CH_END_LF */ c->state = CH_DONE; return ch == '\n' ? 1 : -1;
 	}
 }
 
@@ -656,19 +706,14 @@ static int chunk_byte(struct http_chunked *c, char ch, uint64_t max_body)
 	case CH_SIZE0:
 	case CH_SIZE:
 	case CH_BWS:
-	case CH_EXT:
-		return chunk_size_byte(c, ch, max_body);
-	case CH_SIZE_LF:
-		return chunk_size_end(c, ch);
-	case CH_DATA_CR:
-		c->state = CH_DATA_LF;
-		return ch == '\r' ? 0 : -1;
+	case CH_EXT: return chunk_size_byte(c, ch, max_body);
+	case CH_SIZE_LF: return chunk_size_end(c, ch);
+	case CH_DATA_CR: c->state = CH_DATA_LF; return ch == '\r' ? 0 : -1;
 	case CH_DATA_LF:
 		c->state = CH_SIZE0;
 		c->remaining = 0;
 		return ch == '\n' ? 0 : -1;
-	default:
-		return chunk_trailer_byte(c, ch);
+	default: return chunk_trailer_byte(c, ch);
 	}
 }
 
@@ -685,8 +730,9 @@ int http_chunked_skip(struct http_chunked *c, const char *buf, size_t len,
 		return c->state == CH_BAD ? -1 : -2;
 	while (i < len && r == 0) {
 		if (c->state == CH_DATA) {
-			size_t n = len - i < c->remaining ? len - i
-							  : (size_t)c->remaining;
+			size_t n = len - i < c->remaining
+				       ? len - i
+				       : (size_t)c->remaining;
 			c->remaining -= n;
 			i += n;
 			if (c->remaining == 0)
@@ -742,14 +788,14 @@ static int range_suffix(uint64_t n, uint64_t size, uint64_t *first,
 	return 0;
 }
 
-int http_range_parse(const char *v, size_t len, uint64_t size,
-		     uint64_t *first, uint64_t *last)
+int http_range_parse(const char *v, size_t len, uint64_t size, uint64_t *first,
+		     uint64_t *last)
 {
 	size_t i = 6;
 	uint64_t a, b;
 	bool has_a, has_b;
 
-	if (len < 6 || !equals_ci(v, 5, "bytes") || v[5] != '=')
+	if (len < 6 || !EQUALS_CI(v, 5, "bytes") || v[5] != '=')
 		return 1;
 	while (i < len && is_ows(v[i]))
 		i++;

@@ -32,7 +32,7 @@ struct http_request {
 	bool keep_alive; /* 1.1: unless "close"; 1.0: only with "keep-alive" */
 	bool has_content_length;
 	uint64_t content_length;
-	bool chunked; /* Transfer-Encoding: chunked (the only coding) */
+	bool chunked;	  /* Transfer-Encoding: chunked (the only coding) */
 	const char *host; /* NULL when absent; may be empty */
 	size_t host_len;
 	const char *if_modified_since; /* NULL when absent */
@@ -80,11 +80,22 @@ int http_parse_request(const char *buf, size_t len,
 		       const struct http_limits *lim, struct http_request *req,
 		       int *status);
 
+/*
+ * Whether buf[0..len) holds an empty line after a LF ("\n\r\n" or a bare
+ * "\n\n"), as every complete head does. A caller reading a head a few
+ * bytes at a time calls http_parse_request only once this is true (or len
+ * reached the limit), so a trickling client costs linear, not quadratic,
+ * time. prev_len is len at the previous call for the same head (0 at
+ * first): only bytes from prev_len - 2 on are scanned. A hint only:
+ * http_parse_request stays the judge (it may still answer AGAIN).
+ */
+bool http_head_complete(const char *buf, size_t len, size_t prev_len);
+
 /* Incremental chunked-body skipper (state of one body). */
 struct http_chunked {
 	int state;
 	uint64_t remaining; /* chunk data bytes still to skip */
-	uint64_t total;     /* chunk data bytes seen so far */
+	uint64_t total;	    /* chunk data bytes seen so far */
 	size_t line_len;    /* bytes of the current size or trailer line(s) */
 };
 
@@ -118,7 +129,7 @@ int http_chunked_skip(struct http_chunked *c, const char *buf, size_t len,
  * a suffix of 0 bytes, or an empty representation); 1 to ignore it and
  * answer 200 (malformed, a > b, several ranges, or another unit).
  */
-int http_range_parse(const char *v, size_t len, uint64_t size,
-		     uint64_t *first, uint64_t *last);
+int http_range_parse(const char *v, size_t len, uint64_t size, uint64_t *first,
+		     uint64_t *last);
 
 #endif

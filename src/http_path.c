@@ -32,7 +32,7 @@ static int hex_value(char c)
  */
 static const char *path_start(const char *t, const char *end)
 {
-	static const char *const schemes[] = { "http://", "https://" };
+	static const char *const schemes[] = {"http://", "https://"};
 	size_t i, n;
 
 	if (t < end && t[0] == '/')
@@ -41,7 +41,8 @@ static const char *path_start(const char *t, const char *end)
 		n = i == 0 ? 7 : 8;
 		if ((size_t)(end - t) < n || strncasecmp(t, schemes[i], n) != 0)
 			continue;
-		for (t += n; t < end && *t != '/' && *t != '?' && *t != '#'; t++)
+		for (t += n; t < end && *t != '/' && *t != '?' && *t != '#';
+		     t++)
 			if ((unsigned char)*t <= 0x20 || *t == 0x7f)
 				return NULL;
 		return t;
@@ -116,7 +117,7 @@ int http_path_normalize(const char *target, size_t len, char *out,
 {
 	const char *end = target + len;
 	const char *p = path_start(target, end);
-	struct norm n = { out, outlen, 0, 1 };
+	struct norm n = {out, outlen, 0, 1};
 	unsigned char c;
 
 	if (p == NULL || put(&n, '/') < 0)

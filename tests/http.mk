@@ -46,3 +46,72 @@ tests_test_http_mime_SOURCES = tests/test_http_mime.c
 tests_test_http_mime_CFLAGS = $(HTTP_TEST_CFLAGS)
 tests_test_http_mime_LDADD = $(HTTP_TEST_LDADD)
 endif
+
+# Fuzzing. The harnesses also replay their committed corpus in make check
+# (built by the normal compiler, so they stay warning- and sanitizer-clean);
+# `make fuzz [FUZZ_SECONDS=60]` builds them with clang and libFuzzer under
+# ASan/UBSan straight from the sources and fuzzes each on a corpus copy.
+FUZZ_CORPUS = $(abs_top_srcdir)/tests/fuzz/corpus
+check_PROGRAMS += tests/fuzz/fuzz_http_parse_replay tests/fuzz/fuzz_conf_replay
+TESTS += tests/fuzz/fuzz_http_parse_replay tests/fuzz/fuzz_conf_replay
+tests_fuzz_fuzz_http_parse_replay_SOURCES = tests/fuzz/fuzz_http_parse.c \
+	tests/fuzz/fuzz_replay.c
+tests_fuzz_fuzz_http_parse_replay_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/http"'
+tests_fuzz_fuzz_http_parse_replay_LDADD = $(PREFORKD_LIBS)
+tests_fuzz_fuzz_conf_replay_SOURCES = tests/fuzz/fuzz_conf.c \
+	tests/fuzz/fuzz_replay.c
+tests_fuzz_fuzz_conf_replay_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/conf"'
+tests_fuzz_fuzz_conf_replay_LDADD = $(PREFORKD_LIBS)
+EXTRA_DIST += tests/fuzz/corpus tests/fuzz/http.dict
+
+FUZZ_SECONDS = 60
+FUZZ_RUN = tests/fuzz/run
+FUZZ_CFLAGS = -g -O1 -Wall -Wextra \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-I$(top_builddir) -I$(top_srcdir)/src
+FUZZ_HTTP_SRC = $(top_srcdir)/tests/fuzz/fuzz_http_parse.c \
+	$(top_srcdir)/src/http_parse.c $(top_srcdir)/src/http_path.c \
+	$(top_srcdir)/src/http_date.c
+FUZZ_CONF_SRC = $(top_srcdir)/tests/fuzz/fuzz_conf.c \
+	$(top_srcdir)/src/conf.c $(top_srcdir)/src/log.c
+FUZZ_HDR = $(top_srcdir)/src/http_parse.h $(top_srcdir)/src/http_path.h \
+	$(top_srcdir)/src/http_date.h $(top_srcdir)/src/conf.h \
+	$(top_srcdir)/src/log.h
+
+if HAVE_CLANG
+tests/fuzz/fuzz_http_parse: $(FUZZ_HTTP_SRC) $(FUZZ_HDR) config.h
+	$(AM_V_CC)$(MKDIR_P) tests/fuzz && \
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(FUZZ_HTTP_SRC)
+
+tests/fuzz/fuzz_conf: $(FUZZ_CONF_SRC) $(FUZZ_HDR) config.h
+	$(AM_V_CC)$(MKDIR_P) tests/fuzz && \
+	$(CLANG) $(FUZZ_CFLAGS) $(LIBCONFIG_CFLAGS) -o $@ \
+		$(FUZZ_CONF_SRC) $(LIBCONFIG_LIBS)
+
+# Each target: FUZZ_SECONDS on a fresh copy of its corpus; crashes are
+# left in $(FUZZ_RUN)/NAME/artifacts and stop the run.
+fuzz: tests/fuzz/fuzz_http_parse tests/fuzz/fuzz_conf
+	@set -e; for t in http_parse:http conf:conf; do \
+	  name=$${t%%:*}; corpus=$${t##*:}; dir=$(FUZZ_RUN)/$$corpus; \
+	  rm -rf $$dir; $(MKDIR_P) $$dir/corpus $$dir/artifacts; \
+	  cp $(srcdir)/tests/fuzz/corpus/$$corpus/* $$dir/corpus/; \
+	  dict=; test $$corpus != http || \
+	    dict=-dict=$(srcdir)/tests/fuzz/http.dict; \
+	  echo "== fuzz_$$name: $(FUZZ_SECONDS) s on a copy of" \
+	    "tests/fuzz/corpus/$$corpus"; \
+	  tests/fuzz/fuzz_$$name $$dict -max_total_time=$(FUZZ_SECONDS) \
+	    -print_final_stats=1 -artifact_prefix=$$dir/artifacts/ \
+	    $$dir/corpus; \
+	done
+else
+fuzz:
+	@echo "make fuzz needs clang and libFuzzer (clang, libclang-rt-dev)" >&2
+	@exit 1
+endif
+.PHONY: fuzz clean-fuzz
+CLEANFILES += tests/fuzz/fuzz_http_parse tests/fuzz/fuzz_conf
+clean-local: clean-fuzz
+clean-fuzz:
+	-rm -rf $(FUZZ_RUN)

@@ -19,61 +19,66 @@ const char *guard_place(const char *data, size_t len);
 struct chunk_case {
 	const char *name;
 	const char *in;
-	size_t len;      /* 0: strlen(in) */
-	int want;        /* 1 done, 0 more, -1 malformed, -2 too big */
-	size_t rest;     /* done: bytes after the body (the next request) */
-	uint64_t total;  /* done: data bytes */
-	uint64_t max;    /* max_body; 0: 1 MiB */
-	size_t at;       /* errors: bytes consumed through the bad byte */
+	size_t len;	/* 0: strlen(in) */
+	int want;	/* 1 done, 0 more, -1 malformed, -2 too big */
+	size_t rest;	/* done: bytes after the body (the next request) */
+	uint64_t total; /* done: data bytes */
+	uint64_t max;	/* max_body; 0: 1 MiB */
+	size_t at;	/* errors: bytes consumed through the bad byte */
 };
 
 static const struct chunk_case cases[] = {
-	{ "last chunk only", "0\r\n\r\n", .want = 1, .total = 0 },
-	{ "one chunk", "5\r\nhello\r\n0\r\n\r\n", .want = 1, .total = 5 },
-	{ "two chunks", "3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n", .want = 1, .total = 7 },
-	{ "hex digits in both cases",
-	  "A\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n", .want = 1, .total = 20 },
-	{ "leading zeros in the size", "0005\r\nhello\r\n000\r\n\r\n", .want = 1, .total = 5 },
-	{ "chunk extension", "5;name=value\r\nhello\r\n0;x\r\n\r\n", .want = 1, .total = 5 },
-	{ "BWS before an extension", "5 \t;a=\"b c\"\r\nhello\r\n0\r\n\r\n",
-	  .want = 1, .total = 5 },
-	{ "whitespace after the size", "5 \r\nhello\r\n0\r\n\r\n", .want = 1, .total = 5 },
-	{ "one trailer field", "0\r\nX-Sum: 1\r\n\r\n", .want = 1, .total = 0 },
-	{ "two trailer fields", "2\r\nab\r\n0\r\nA: 1\r\nB: 2\r\n\r\n", .want = 1,
-	  .total = 2 },
-	{ "data holding CRLF and NUL", "4\r\n\r\n\0\n\r\n0\r\n\r\n",
-	  sizeof("4\r\n\r\n\0\n\r\n0\r\n\r\n") - 1, .want = 1, .total = 4 },
-	{ "next request after the body stays unread",
-	  "1\r\nx\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n", .want = 1, .rest = 18, .total = 1 },
-	{ "body exactly max_body", "10\r\n" BODY16 "\r\n0\r\n\r\n", .want = 1,
-	  .total = 16, .max = 16 },
-	{ "largest size with an unlimited body", "ffffffffffffffff\r\nab", .want = 0,
-	  .max = UINT64_MAX },
-	{ "incomplete data needs more", "5\r\nhel", .want = 0 },
-	{ "missing final CRLF needs more", "0\r\n", .want = 0 },
-	{ "incomplete trailer needs more", "0\r\nX: 1\r\n", .want = 0 },
-	{ "empty input needs more", "", .want = 0 },
-	{ "empty size line", "\r\nhello\r\n0\r\n\r\n", .want = -1, .at = 1 },
-	{ "non-hex size", "g\r\n", .want = -1, .at = 1 },
-	{ "0x prefix", "0x5\r\nhello\r\n", .want = -1, .at = 2 },
-	{ "negative size", "-5\r\n", .want = -1, .at = 1 },
-	{ "space inside the size", "5 5\r\nhello\r\n", .want = -1, .at = 3 },
-	{ "bare LF after the size", "5\nhello\r\n0\r\n\r\n", .want = -1, .at = 2 },
-	{ "bare CR after the size", "5\rhello\r\n", .want = -1, .at = 3 },
-	{ "data longer than its size", "5\r\nhelloX\r\n", .want = -1, .at = 9 },
-	{ "bare LF after data", "5\r\nhello\n0\r\n\r\n", .want = -1, .at = 9 },
-	{ "CR without LF after data", "5\r\nhello\r0\r\n\r\n", .want = -1, .at = 10 },
-	{ "bare CR in an extension", "5;a\rb\r\nhello", .want = -1, .at = 5 },
-	{ "bare LF in an extension", "5;a\nb\r\nhello", .want = -1, .at = 4 },
-	{ "control byte in an extension", "5;a\x01\r\nhello", .want = -1, .at = 4 },
-	{ "bare LF ending a trailer", "0\r\nX: a\n\r\n", .want = -1, .at = 8 },
-	{ "obs-fold in the trailer section", "0\r\n X: 1\r\n\r\n", .want = -1, .at = 4 },
-	{ "CR CR at the end", "0\r\n\r\r", .want = -1, .at = 5 },
-	{ "chunk size over max_body", "11\r\n", .want = -2, .max = 16, .at = 2 },
-	{ "second chunk over max_body", "8\r\n12345678\r\n9\r\n", .want = -2,
-	  .max = 16, .at = 14 },
-	{ "size overflowing 64 bits", "10000000000000000\r\n", .want = -2,
-	  .max = UINT64_MAX, .at = 17 },
+    {"last chunk only", "0\r\n\r\n", .want = 1, .total = 0},
+    {"one chunk", "5\r\nhello\r\n0\r\n\r\n", .want = 1, .total = 5},
+    {"two chunks", "3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n", .want = 1, .total = 7},
+    {"hex digits in both cases",
+     "A\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n", .want = 1, .total = 20},
+    {"leading zeros in the size", "0005\r\nhello\r\n000\r\n\r\n", .want = 1,
+     .total = 5},
+    {"chunk extension", "5;name=value\r\nhello\r\n0;x\r\n\r\n", .want = 1,
+     .total = 5},
+    {"BWS before an extension", "5 \t;a=\"b c\"\r\nhello\r\n0\r\n\r\n",
+     .want = 1, .total = 5},
+    {"whitespace after the size", "5 \r\nhello\r\n0\r\n\r\n", .want = 1,
+     .total = 5},
+    {"one trailer field", "0\r\nX-Sum: 1\r\n\r\n", .want = 1, .total = 0},
+    {"two trailer fields", "2\r\nab\r\n0\r\nA: 1\r\nB: 2\r\n\r\n", .want = 1,
+     .total = 2},
+    {"data holding CRLF and NUL", "4\r\n\r\n\0\n\r\n0\r\n\r\n",
+     sizeof("4\r\n\r\n\0\n\r\n0\r\n\r\n") - 1, .want = 1, .total = 4},
+    {"next request after the body stays unread",
+     "1\r\nx\r\n0\r\n\r\nGET / HTTP/1.1\r\n\r\n", .want = 1, .rest = 18,
+     .total = 1},
+    {"body exactly max_body", "10\r\n" BODY16 "\r\n0\r\n\r\n", .want = 1,
+     .total = 16, .max = 16},
+    {"largest size with an unlimited body", "ffffffffffffffff\r\nab", .want = 0,
+     .max = UINT64_MAX},
+    {"incomplete data needs more", "5\r\nhel", .want = 0},
+    {"missing final CRLF needs more", "0\r\n", .want = 0},
+    {"incomplete trailer needs more", "0\r\nX: 1\r\n", .want = 0},
+    {"empty input needs more", "", .want = 0},
+    {"empty size line", "\r\nhello\r\n0\r\n\r\n", .want = -1, .at = 1},
+    {"non-hex size", "g\r\n", .want = -1, .at = 1},
+    {"0x prefix", "0x5\r\nhello\r\n", .want = -1, .at = 2},
+    {"negative size", "-5\r\n", .want = -1, .at = 1},
+    {"space inside the size", "5 5\r\nhello\r\n", .want = -1, .at = 3},
+    {"bare LF after the size", "5\nhello\r\n0\r\n\r\n", .want = -1, .at = 2},
+    {"bare CR after the size", "5\rhello\r\n", .want = -1, .at = 3},
+    {"data longer than its size", "5\r\nhelloX\r\n", .want = -1, .at = 9},
+    {"bare LF after data", "5\r\nhello\n0\r\n\r\n", .want = -1, .at = 9},
+    {"CR without LF after data", "5\r\nhello\r0\r\n\r\n", .want = -1, .at = 10},
+    {"bare CR in an extension", "5;a\rb\r\nhello", .want = -1, .at = 5},
+    {"bare LF in an extension", "5;a\nb\r\nhello", .want = -1, .at = 4},
+    {"control byte in an extension", "5;a\x01\r\nhello", .want = -1, .at = 4},
+    {"bare LF ending a trailer", "0\r\nX: a\n\r\n", .want = -1, .at = 8},
+    {"obs-fold in the trailer section", "0\r\n X: 1\r\n\r\n", .want = -1,
+     .at = 4},
+    {"CR CR at the end", "0\r\n\r\r", .want = -1, .at = 5},
+    {"chunk size over max_body", "11\r\n", .want = -2, .max = 16, .at = 2},
+    {"second chunk over max_body", "8\r\n12345678\r\n9\r\n", .want = -2,
+     .max = 16, .at = 14},
+    {"size overflowing 64 bits", "10000000000000000\r\n", .want = -2,
+     .max = UINT64_MAX, .at = 17},
 };
 
 /* Feeds in[0..len) in pieces of at most step bytes (0: whole) at split. */
@@ -106,8 +111,9 @@ static int feed(const struct chunk_case *c, const char *in, size_t len,
 static void check_result(const struct chunk_case *c, size_t len, int r,
 			 size_t used, uint64_t total, const char *how)
 {
-	size_t want_used = c->want == 1 ? len - c->rest
-			 : c->want == 0 ? len : c->at;
+	size_t want_used = c->want == 1	  ? len - c->rest
+			   : c->want == 0 ? len
+					  : c->at;
 
 	if (r != c->want || used != want_used ||
 	    (c->want == 1 && total != c->total))
@@ -159,8 +165,8 @@ static void test_sticky(void **state)
 static void test_long_extension(void **state)
 {
 	static char in[HTTP_CHUNK_LINE_MAX + 16];
-	struct chunk_case c = { "size line over the limit", in, .want = -1,
-				.at = HTTP_CHUNK_LINE_MAX + 1 };
+	struct chunk_case c = {"size line over the limit", in, .want = -1,
+			       .at = HTTP_CHUNK_LINE_MAX + 1};
 
 	(void)state;
 	memset(in, 'x', sizeof(in) - 1);
@@ -171,8 +177,8 @@ static void test_long_extension(void **state)
 static void test_long_trailer(void **state)
 {
 	static char in[HTTP_CHUNK_TRAILER_MAX + 16];
-	struct chunk_case c = { "trailer section over the limit", in, .want = -1,
-				.at = 3 + HTTP_CHUNK_TRAILER_MAX + 1 };
+	struct chunk_case c = {"trailer section over the limit", in, .want = -1,
+			       .at = 3 + HTTP_CHUNK_TRAILER_MAX + 1};
 
 	(void)state;
 	memset(in, 'x', sizeof(in) - 1);
@@ -184,15 +190,15 @@ int main(void)
 {
 	static struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 3];
 	static const struct CMUnitTest extra[] = {
-		cmocka_unit_test(test_sticky),
-		cmocka_unit_test(test_long_extension),
-		cmocka_unit_test(test_long_trailer),
+	    cmocka_unit_test(test_sticky),
+	    cmocka_unit_test(test_long_extension),
+	    cmocka_unit_test(test_long_trailer),
 	};
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	for (i = 0; i < n; i++)
-		tests[i] = (struct CMUnitTest){ cases[i].name, test_case, NULL,
-						NULL, (void *)&cases[i] };
+		tests[i] = (struct CMUnitTest){cases[i].name, test_case, NULL,
+					       NULL, (void *)&cases[i]};
 	memcpy(tests + n, extra, sizeof(extra));
 	return _cmocka_run_group_tests("http_chunked_skip", tests,
 				       n + sizeof(extra) / sizeof(extra[0]),
