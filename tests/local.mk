@@ -10,9 +10,9 @@ AM_TESTS_ENVIRONMENT = \
 	TESTBIN='$(abs_top_builddir)/tests'; \
 	export PREFORKD PFLOAD FREEPORT TESTS_SRCDIR TESTBIN;
 EXTRA_DIST += tests/setup-debian tests/run-all tests/e2e/lib.sh
-check_PROGRAMS += tests/freeport tests/rawclient tests/echo_client
-TESTS += tests/e2e/echo.sh tests/e2e/http.sh tests/e2e/sandbox.sh
-EXTRA_DIST += tests/e2e/echo.sh tests/e2e/http.sh tests/e2e/sandbox.sh
+check_PROGRAMS += tests/freeport tests/rawclient tests/echo_client tests/slowclient
+TESTS += tests/e2e/echo.sh tests/e2e/http.sh tests/e2e/sandbox.sh tests/e2e/hostile.sh
+EXTRA_DIST += tests/e2e/echo.sh tests/e2e/http.sh tests/e2e/sandbox.sh tests/e2e/hostile.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test_conf
