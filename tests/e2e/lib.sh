@@ -70,6 +70,7 @@ pf_stop() {
 	kill -0 "$PF_PID" 2>/dev/null && fail "preforkd did not stop within 15 s"
 	wait "$PF_PID"
 	PF_STATUS=$?
+	PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$PF_PID" | tr '\n' ' ') # reaped: its pid may be reused
 }
 
 # worker_pids: the pids of PF_PID's children
