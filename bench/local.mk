@@ -3,7 +3,7 @@ noinst_PROGRAMS += bench/pfload bench/floor
 bench_pfload_SOURCES = bench/pfload.c bench/pfload.h bench/pfload_conn.c \
 	bench/pfload_http.c bench/pfload_echo.c bench/pfload_stats.c
 bench_floor_SOURCES = bench/floor.c
-EXTRA_DIST += bench/run bench/README.md
+EXTRA_DIST += bench/run bench/README.md bench/ratios.png
 
 # pfload's own error counting, against a deliberately bad server
 check_PROGRAMS += tests/test_pfload_badserver
