@@ -1,0 +1,79 @@
+#!/bin/bash
+# doc-man.sh - the man pages render with no groff warning (`groff -man
+# -Tutf8 -ww`, what `man -l` shows), and they document every command-line
+# option, every signal the master handles and every configuration setting
+# that src/ knows, each as an entry of its own (.TP then .B NAME).
+# Environment (set by make check): TESTS_SRCDIR.
+set -u
+
+: "${TESTS_SRCDIR:?TESTS_SRCDIR is not set (run through make check)}"
+TOP=$(cd "$TESTS_SRCDIR/.." && pwd)
+MAN8=$TOP/doc/preforkd.8
+MAN5=$TOP/doc/preforkd.conf.5
+errors=0
+
+fail() { echo "FAIL: $*" >&2; errors=$((errors + 1)); }
+
+if ! command -v groff >/dev/null 2>&1; then
+	echo "SKIP: groff is not installed (apt-get install groff-base), so" \
+		"the man pages cannot be rendered" >&2
+	exit 77
+fi
+
+# 1. Render each page; any warning (-ww turns them all on) is a failure.
+for page in "$MAN8" "$MAN5"; do
+	[ -f "$page" ] || { fail "$page is missing"; continue; }
+	out=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$page" 2>&1)
+	rc=$?
+	if [ "$rc" -ne 0 ] || [ -n "$out" ]; then
+		fail "groff -man -Tutf8 -ww $page (exit $rc):"
+		printf '%s\n' "$out" >&2
+	else
+		echo "ok: $(basename "$page") renders with no warning"
+	fi
+done
+
+# entry PAGE REGEX: PAGE has a .TP entry whose tag line matches REGEX.
+# (The regex goes through the environment: awk -v would eat backslashes.)
+entry() {
+	RE=$2 awk 'tp && $0 ~ ENVIRON["RE"] { found = 1 } { tp = ($0 == ".TP") }
+		END { exit !found }' "$1"
+}
+
+# 2. Every option of getopt's string in main.c has an entry in preforkd.8.
+optstring=$(sed -n 's/.*getopt(argc, argv, "\([^"]*\)").*/\1/p' "$TOP/src/main.c")
+[ -n "$optstring" ] || fail "cannot find the getopt string in src/main.c"
+for opt in $(printf '%s' "$optstring" | tr -d ':' | fold -w1); do
+	entry "$MAN8" '^\.BI? \\-'"$opt"'( |$)' ||
+		fail "preforkd.8 has no entry for option -$opt"
+done
+echo "ok: options documented: $optstring"
+
+# 3. Every signal the master's loop handles has an entry in preforkd.8.
+sigs=$(grep -o 'case SIG[A-Z0-9]*' "$TOP/src/master.c" | sed 's/case //' | sort -u)
+[ -n "$sigs" ] || fail "cannot find the signals in src/master.c"
+for sig in $sigs; do
+	entry "$MAN8" '^\.BR? (.* )?"?'"$sig"'( |"|$)' ||
+		fail "preforkd.8 has no entry for $sig"
+done
+echo "ok: signals documented:" $sigs
+
+# 4. Every setting name of src/conf.c's tables has an entry in
+# preforkd.conf.5.
+settings=$(awk '/^static const char \*const (global|listener|http)_names\[\]/ { t = 1 }
+	t { s = $0; while (match(s, /"[a-z_]+"/)) {
+		print substr(s, RSTART + 1, RLENGTH - 2); s = substr(s, RSTART + RLENGTH) } }
+	t && /};/ { t = 0 }' "$TOP/src/conf.c" | sort -u)
+n=$(printf '%s\n' "$settings" | grep -c .)
+[ "$n" -ge 20 ] || fail "found only $n setting names in src/conf.c"
+for s in $settings; do
+	entry "$MAN5" '^\.B '"$s"'$' || fail "preforkd.conf.5 has no entry for '$s'"
+done
+echo "ok: $n settings documented"
+
+# 5. Both pages are installed by make install.
+grep -q 'dist_man_MANS *=.*doc/preforkd\.8.*doc/preforkd\.conf\.5' \
+	"$TOP/tests/systemd.mk" || fail "the man pages are not in dist_man_MANS"
+
+[ "$errors" -eq 0 ] || exit 1
+echo "PASS: doc-man"
