@@ -177,7 +177,9 @@ static void on_tick(struct loop *l, struct loop_timer *t)
 		m->tick_requests = m->requests;
 		m->tick_ms = now;
 	}
-	if (m->phase != PHASE_RUNNING)
+	/* Only while a SIGKILL deadline is ahead: once it has passed, a worker
+	 * that still will not die is systemd's TimeoutStopSec business. */
+	if (m->phase != PHASE_RUNNING && stop_remaining_ms(m) > 0)
 		notify_extend_timeout((stop_remaining_ms(m) + 5000) * 1000);
 	master_status(m);
 	loop_timer_arm(l, t, TICK_MS);
