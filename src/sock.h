@@ -7,7 +7,8 @@
 
 /*
  * Opens a non-blocking, close-on-exec SO_REUSEPORT socket bound to addr and
- * listening with backlog (IPv6 sockets are V6ONLY). Returns the fd, or -1
+ * listening with backlog (IPv6 sockets are V6ONLY), with TCP_NODELAY for
+ * the connections it accepts. Returns the fd, or -1
  * with the reason in err.
  */
 int sock_listen(const struct sockaddr_storage *addr, socklen_t addrlen,
