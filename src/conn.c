@@ -98,12 +98,13 @@ static void conn_release(struct server *s, struct conn *c)
 
 static void timeouts_fire(struct loop *l, struct loop_timer *t);
 
+/* A client usually writes as soon as it is connected, so the first read
+ * is tried at once, before the socket is registered: an exchange that ends
+ * there (Connection: close) costs no epoll_ctl and no wakeup at all. */
 static void conn_open(struct listener *lsn, int fd)
 {
 	struct server *s = lsn->srv;
 	struct conn *c = conn_alloc(s);
-	uint32_t ev = LOOP_IN | LOOP_RDHUP |
-		      (lsn->conf->trigger == TRIGGER_EDGE ? LOOP_EDGE : 0);
 
 	if (c == NULL) {
 		log_error("out of memory for a connection on %s", lsn->conf->name);
@@ -112,15 +113,20 @@ static void conn_open(struct listener *lsn, int fd)
 	}
 	c->lsn = lsn;
 	c->timeout = CONN_T_NONE;
-	if (loop_watch_add(s->loop, &c->watch, fd, ev, conn_on_event) < 0) {
-		log_error("epoll add: %s", strerror(errno));
-		close(fd);
-		conn_release(s, c);
-		return;
-	}
+	c->watch.fd = fd;
+	c->watch.events = LOOP_IN | LOOP_RDHUP | edge_bit(c);
+	c->flags = CONN_READABLE | CONN_UNWATCHED;
 	s->nconns++;
 	if (lsn->mode->on_open != NULL)
 		lsn->mode->on_open(c);
+	if (!(c->flags & CONN_CLOSED) && conn_can_read(c))
+		lsn->mode->on_read(c);
+	if (c->flags & CONN_CLOSED)
+		return;
+	c->flags &= (uint8_t)~CONN_UNWATCHED;
+	if (loop_watch_add(s->loop, &c->watch, fd, c->watch.events,
+			   conn_on_event) < 0)
+		conn_close(c, "epoll_ctl add failed");
 }
 
 void conn_close(struct conn *c, const char *reason)
@@ -223,6 +229,10 @@ static int conn_wait_output(struct conn *c, bool blocked)
 {
 	uint32_t ev = edge_bit(c) | (blocked ? LOOP_OUT : LOOP_IN | LOOP_RDHUP);
 
+	if (c->flags & CONN_UNWATCHED) {
+		c->watch.events = ev; /* conn_open registers it with these */
+		return 0;
+	}
 	if (loop_watch_mod(c->lsn->srv->loop, &c->watch, ev) < 0) {
 		conn_close(c, "epoll_ctl failed");
 		return -1;

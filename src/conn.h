@@ -68,6 +68,7 @@ enum {
 	CONN_DONE = 1 << 4,	/* close (lingering) once output is flushed */
 	CONN_WANT_WRITE = 1 << 5, /* the mode waits for room (e.g. sendfile) */
 	CONN_UNREAD = 1 << 6,	/* input may follow that we will not read */
+	CONN_UNWATCHED = 1 << 7, /* not registered with the loop yet */
 };
 
 struct conn {
