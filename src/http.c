@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "http_cache.h"
 #include "http_date.h"
 #include "http_log.h"
 #include "http_parse.h"
@@ -35,6 +36,7 @@ struct http_site {
 	const struct http_conf *conf;
 	struct http_limits limits;
 	int root_fd; /* -1: the fixed response */
+	struct http_cache cache; /* small static files */
 	struct fixed fixed[2][2]; /* [version_minor][keep_alive] */
 	struct http_log *log;
 };
@@ -267,56 +269,108 @@ static bool not_modified(const struct http_request *req, time_t mtime)
 	       mtime <= since;
 }
 
-static int send_static(struct conn *c, const struct http_request *req)
-{
-	char path[4096], head[1024], lm[HTTP_DATE_LEN + 1], extra[128];
-	struct http_head h = { .status = 200, .version_minor = req->version_minor };
-	uint64_t first = 0, last;
-	struct http_file f;
-	int st, r;
+/* A static answer: the file's metadata, and its body in memory (cached)
+ * or in an open file. */
+struct rep {
+	uint64_t size;
+	time_t mtime;
+	const char *content_type;
+	const char *last_modified;
+	const char *mem;
+	struct http_file *file;
+};
 
-	if (http_path_normalize(req->target, req->target_len, path, sizeof(path)) < 0)
-		return send_error(c, req, 400, false, NULL);
-	if ((st = http_static_open(site_of(c)->root_fd, path, &f)) != 0)
-		return send_error(c, req, st, false, NULL);
-	http_date_format(f.mtime, lm);
-	h.content_type = f.content_type;
-	h.last_modified = lm;
-	h.content_length = f.size;
-	h.extra = "Accept-Ranges: bytes\r\n";
-	last = f.size - 1;
-	if (not_modified(req, f.mtime))
+static void rep_close(struct rep *r)
+{
+	if (r->file != NULL)
+		close(r->file->fd);
+}
+
+static int rep_body(struct conn *c, struct rep *r, uint64_t first, uint64_t len)
+{
+	if (r->mem != NULL)
+		return out_append(c, r->mem + first, (size_t)len);
+	return send_file_body(c, r->file, first, len);
+}
+
+/* Answers with r: 200, 304 for If-Modified-Since, 206/416 for a Range. */
+static int send_rep(struct conn *c, const struct http_request *req, struct rep *r)
+{
+	char head[1024], extra[128];
+	struct http_head h = {
+		.status = 200, .version_minor = req->version_minor,
+		.content_type = r->content_type, .last_modified = r->last_modified,
+		.content_length = r->size, .extra = "Accept-Ranges: bytes\r\n",
+	};
+	uint64_t first = 0, last = r->size - 1;
+	int rg;
+
+	if (not_modified(req, r->mtime))
 		h.status = 304;
 	else if (req->range != NULL &&
-		 (r = http_range_parse(req->range, req->range_len, f.size, &first,
-				       &last)) != 1) {
-		if (r < 0) {
-			close(f.fd);
-			snprintf(extra, sizeof(extra),
-				 "Content-Range: bytes */%llu\r\n",
-				 (unsigned long long)f.size);
+		 (rg = http_range_parse(req->range, req->range_len, r->size, &first,
+					&last)) != 1) {
+		if (rg < 0) {
+			rep_close(r);
+			snprintf(extra, sizeof(extra), "Content-Range: bytes */%llu\r\n",
+				 (unsigned long long)r->size);
 			return send_error(c, req, 416, false, extra);
 		}
 		h.status = 206;
 		h.content_length = last - first + 1;
 		snprintf(extra, sizeof(extra), "Content-Range: bytes %llu-%llu/%llu\r\n",
 			 (unsigned long long)first, (unsigned long long)last,
-			 (unsigned long long)f.size);
+			 (unsigned long long)r->size);
 		h.extra = extra;
 	}
 	h.keep_alive = keep_alive(c, req);
 	if (!h.keep_alive)
 		mark_close(c);
 	access_log(c, req, h.status, h.status == 304 ? 0 : h.content_length);
-	if (out_append(c, head, http_head_format(head, sizeof(head), &h)) < 0) {
-		close(f.fd);
-		return -1;
+	if (out_append(c, head, http_head_format(head, sizeof(head), &h)) < 0 ||
+	    h.status == 304 || req->meth == HTTP_HEAD || h.content_length == 0) {
+		rep_close(r);
+		return c->flags & CONN_CLOSED ? -1 : 0;
 	}
-	if (h.status == 304 || req->meth == HTTP_HEAD || h.content_length == 0) {
-		close(f.fd);
-		return 0;
+	return rep_body(c, r, first, h.content_length);
+}
+
+/* The file a request path names, relative to the root, for the cache. */
+static void cache_file_name(const char *path, bool index, char *file,
+			    size_t len)
+{
+	size_t n = strlen(path);
+
+	if (!index || n + 12 > len)
+		snprintf(file, len, "%s", path + 1); /* too long: not cached */
+	else
+		snprintf(file, len, "%s%sindex.html", path + 1,
+			 n > 1 && path[n - 1] != '/' ? "/" : "");
+}
+
+static int send_static(struct conn *c, const struct http_request *req)
+{
+	struct http_site *site = site_of(c);
+	char path[4096], file[4096 + 16], lm[HTTP_DATE_LEN + 1];
+	const struct http_cached *ce;
+	time_t now = time(NULL);
+	struct http_file f;
+	int st;
+
+	if (http_path_normalize(req->target, req->target_len, path, sizeof(path)) < 0)
+		return send_error(c, req, 400, false, NULL);
+	if ((ce = http_cache_get(&site->cache, site->root_fd, path, now)) != NULL) {
+		struct rep r = { ce->size, ce->mtim.tv_sec, ce->content_type,
+				 ce->last_modified, ce->body, NULL };
+		return send_rep(c, req, &r);
 	}
-	return send_file_body(c, &f, first, h.content_length);
+	if ((st = http_static_open(site->root_fd, path, &f)) != 0)
+		return send_error(c, req, st, false, NULL);
+	cache_file_name(path, f.index, file, sizeof(file));
+	http_cache_put(&site->cache, path, file, f.fd, &f.st, f.content_type, now);
+	http_date_format(f.mtime, lm);
+	struct rep r = { f.size, f.mtime, f.content_type, lm, NULL, &f };
+	return send_rep(c, req, &r);
 }
 
 /* Answers one complete request (its body, if any, already discarded). */
@@ -638,6 +692,7 @@ void http_listener_free(struct listener *lsn)
 		return;
 	if (site->root_fd >= 0)
 		close(site->root_fd);
+	http_cache_free(&site->cache);
 	for (int minor = 0; minor < 2; minor++)
 		for (int ka = 0; ka < 2; ka++)
 			free(site->fixed[minor][ka].buf);

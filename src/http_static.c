@@ -50,6 +50,7 @@ int http_static_open(int root_fd, const char *path, struct http_file *f)
 	int fd, idx;
 
 	f->fd = -1;
+	f->index = false;
 	fd = open_beneath(root_fd, rel);
 	if (fd < 0)
 		return status_for(errno);
@@ -65,6 +66,7 @@ int http_static_open(int root_fd, const char *path, struct http_file *f)
 		if (fstat(fd, &st) < 0)
 			goto fail;
 		f->content_type = mime_type("index.html");
+		f->index = true;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
@@ -73,6 +75,7 @@ int http_static_open(int root_fd, const char *path, struct http_file *f)
 	f->fd = fd;
 	f->size = (uint64_t)st.st_size;
 	f->mtime = st.st_mtime;
+	f->st = st;
 	return 0;
 fail:
 	close(fd);

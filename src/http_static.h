@@ -2,7 +2,9 @@
 #ifndef PREFORKD_HTTP_STATIC_H
 #define PREFORKD_HTTP_STATIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <time.h>
 
 struct http_file {
@@ -10,6 +12,8 @@ struct http_file {
 	uint64_t size;
 	time_t mtime;
 	const char *content_type;
+	struct stat st;
+	bool index; /* the directory's index.html */
 };
 
 /*

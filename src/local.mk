@@ -13,6 +13,7 @@ src_libpreforkd_a_SOURCES = \
 	src/http.c src/http.h \
 	src/http_resp.c src/http_resp.h \
 	src/http_static.c src/http_static.h \
+	src/http_cache.c src/http_cache.h \
 	src/http_log.c src/http_log.h \
 	src/worker.c src/worker.h \
 	src/sandbox.c src/sandbox.h

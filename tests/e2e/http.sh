@@ -112,6 +112,19 @@ ok "1 MiB file sent intact (sendfile)"
 	fail "range of the large file differs"
 ok "range of a large file"
 
+# --- the in-memory cache of small files follows changes within a second
+printf 'first' >"$W/cached.txt"
+req "$PS" "GET /cached.txt HTTP/1.1\r\n$H\r\n" | grep -q '^first$' || fail "cached.txt"
+printf 'second' >"$W/cached.txt"
+sleep 1.1
+req "$PS" "GET /cached.txt HTTP/1.1\r\n$H\r\n" | grep -q '^second$' || fail "a changed file was served stale"
+ln -sf ../secret.txt "$W/cached.txt"
+sleep 1.1
+out=$(req "$PS" "GET /cached.txt HTTP/1.1\r\n$H\r\n")
+echo "$out" | grep -q TOP-SECRET && fail "a cached file replaced by a link out of the root leaked"
+echo "$out" | head -n 1 | grep -q '404 Not Found' || fail "link out of the root: $out"
+ok "cached files: a change is served within a second, a swap to an escaping link is refused"
+
 # --- traversal: none may answer with the secret, each must be refused
 n=0
 for target in /../secret.txt /..%2fsecret.txt /%2e%2e/secret.txt /%2E%2E/secret.txt \
