@@ -546,6 +546,19 @@ static void settle(struct conn *c)
 		conn_set_timeout(c, CONN_T_KEEPALIVE);
 }
 
+/* Whether the kept partial head may be complete now that bytes came after
+ * the first before: a client trickling its head byte by byte then costs
+ * a scan of the new bytes, not a parse of the whole head, per read. */
+static bool head_may_be_complete(const struct conn *c, size_t before)
+{
+	const struct http_tx *tx = c->proto;
+	size_t used = buf_used(c->in);
+
+	return (tx != NULL && tx->head != NULL) ||
+	       used >= (size_t)site_of(c)->conf->max_header_size ||
+	       http_head_complete(c->in->data + c->in->off, used, before);
+}
+
 static void http_read(struct conn *c)
 {
 	struct server *s = c->lsn->srv;
@@ -568,8 +581,9 @@ static void http_read(struct conn *c)
 		if (n == 0)
 			break;
 		if (c->in != NULL) {
+			size_t before = buf_used(c->in);
 			c->in->len += (size_t)n;
-			if (consume_in(c) < 0)
+			if (head_may_be_complete(c, before) && consume_in(c) < 0)
 				return;
 		} else if (consume_scratch(c, (size_t)n) < 0)
 			return;
