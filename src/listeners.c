@@ -106,6 +106,21 @@ static int add_use(struct lsock *s, unsigned gen, int backlog)
 	return 0;
 }
 
+/* Whether another of our socket sets overlaps s's address (moving a
+ * listener between "*:P" and "127.0.0.1:P" on reload). */
+static bool overlaps_ours(const struct listeners *ls, const struct lsock *s)
+{
+	struct listener_conf a = { .addr = s->addr, .addrlen = s->addrlen };
+
+	for (size_t i = 0; i < ls->n; i++) {
+		struct listener_conf b = { .addr = ls->v[i]->addr,
+					   .addrlen = ls->v[i]->addrlen };
+		if (ls->v[i] != s && ls->v[i]->nfds > 0 && conf_same_address(&a, &b))
+			return true;
+	}
+	return false;
+}
+
 static int acquire_one(struct listeners *ls, const struct listener_conf *lc,
 		       int workers, unsigned gen, char *err, size_t errlen)
 {
@@ -115,6 +130,11 @@ static int acquire_one(struct listeners *ls, const struct listener_conf *lc,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* A new address must not be shared, through SO_REUSEPORT, with
+	 * another process that listens there. */
+	if (s->nfds == 0 && !overlaps_ours(ls, s) &&
+	    sock_probe_free(&s->addr, s->addrlen, err, errlen) < 0)
+		return -1;
 	/* Recorded first, so that a failure below is undone by release. */
 	if (add_use(s, gen, lc->backlog) < 0) {
 		snprintf(err, errlen, "out of memory");

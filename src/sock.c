@@ -48,6 +48,30 @@ fail:
 	return -1;
 }
 
+int sock_probe_free(const struct sockaddr_storage *addr, socklen_t addrlen,
+		    char *err, size_t errlen)
+{
+	char name[64];
+	int one = 1, rc = 0;
+	int fd = socket(addr->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (addr->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)addr, addrlen) < 0) {
+		snprintf(err, errlen, "bind %s: %s%s",
+			 sock_addr_str(addr, name, sizeof(name)), strerror(errno),
+			 errno == EADDRINUSE ? " (another process listens there)" : "");
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
+
 const char *sock_addr_str(const struct sockaddr_storage *addr, char *buf,
 			  size_t len)
 {

@@ -14,6 +14,15 @@
 int sock_listen(const struct sockaddr_storage *addr, socklen_t addrlen,
 		int backlog, char *err, size_t errlen);
 
+/*
+ * Whether addr is free for a new set of SO_REUSEPORT sockets: a probe bound
+ * without SO_REUSEPORT fails where anything else listens (another preforkd,
+ * or any server), which SO_REUSEPORT alone would silently share the port
+ * with. Returns 0, or -1 with the reason in err.
+ */
+int sock_probe_free(const struct sockaddr_storage *addr, socklen_t addrlen,
+		    char *err, size_t errlen);
+
 /* Formats addr as "1.2.3.4:80" or "[::1]:80" into buf. */
 const char *sock_addr_str(const struct sockaddr_storage *addr, char *buf,
 			  size_t len);

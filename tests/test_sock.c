@@ -100,12 +100,37 @@ static void test_bind_error_names_the_address(void **state)
 	assert_non_null(strstr(err, "bind 192.0.2.1:80: "));
 }
 
+static void test_probe_sees_another_listener(void **state)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[160], spec[32];
+	int other = socket(AF_INET, SOCK_STREAM, 0), mine;
+
+	(void)state;
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", free_port());
+	assert_int_equal(conf_parse_listen(spec, &ss, &len, err, sizeof(err)), 0);
+	assert_int_equal(sock_probe_free(&ss, len, err, sizeof(err)), 0);
+	/* "Another process": a plain listener on the same address. */
+	assert_int_equal(bind(other, (struct sockaddr *)&ss, len), 0);
+	assert_int_equal(listen(other, 1), 0);
+	assert_int_equal(sock_probe_free(&ss, len, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "another process listens there"));
+	close(other);
+	/* Our own SO_REUSEPORT set is seen too: a second preforkd fails. */
+	mine = sock_listen(&ss, len, 16, err, sizeof(err));
+	assert_true(mine >= 0);
+	assert_int_equal(sock_probe_free(&ss, len, err, sizeof(err)), -1);
+	close(mine);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accepted_socket_has_nodelay),
 		cmocka_unit_test(test_two_sockets_share_a_port),
 		cmocka_unit_test(test_bind_error_names_the_address),
+		cmocka_unit_test(test_probe_sees_another_listener),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,4 +66,12 @@ line=$("$PFLOAD" -q -m idle -p "$P1" -c 25 -d 1) || true
 log_has "max_connections \(10\) reached" || fail "the limit was not logged"
 "$TESTBIN/echo_client" "$P1" 1000 >/dev/null || fail "not serving after the limit"
 ok "max_connections enforced, logged, and service goes on"
+# A second preforkd on the same address must not share it silently
+# through SO_REUSEPORT: it fails before starting any worker.
+timeout 10 "$PREFORKD" -c "$T/limit.conf" >"$T/second.log" 2>&1
+rc=$?
+[ "$rc" = 1 ] || fail "a second instance on the same port exited $rc, not 1"
+grep -q "another process listens there" "$T/second.log" ||
+	fail "a second instance did not say why: $(cat "$T/second.log")"
+ok "a second instance on the same address exits 1: another process listens there"
 pf_stop TERM
