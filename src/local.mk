@@ -2,6 +2,10 @@
 noinst_LIBRARIES += src/libpreforkd.a
 src_libpreforkd_a_SOURCES = \
 	src/conf.c src/conf.h \
+	src/conf_err.c src/conf_impl.h \
+	src/conf_scan.c \
+	src/conf_read.c \
+	src/conf_listen.c \
 	src/log.c src/log.h \
 	src/master.c src/master.h \
 	src/sock.c src/sock.h \

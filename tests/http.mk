@@ -75,7 +75,9 @@ FUZZ_HTTP_SRC = $(top_srcdir)/tests/fuzz/fuzz_http_parse.c \
 	$(top_srcdir)/src/http_parse.c $(top_srcdir)/src/http_path.c \
 	$(top_srcdir)/src/http_date.c
 FUZZ_CONF_SRC = $(top_srcdir)/tests/fuzz/fuzz_conf.c \
-	$(top_srcdir)/src/conf.c $(top_srcdir)/src/log.c
+	$(top_srcdir)/src/conf.c $(top_srcdir)/src/conf_err.c \
+	$(top_srcdir)/src/conf_scan.c $(top_srcdir)/src/conf_read.c \
+	$(top_srcdir)/src/conf_listen.c $(top_srcdir)/src/log.c
 FUZZ_HDR = $(top_srcdir)/src/http_parse.h $(top_srcdir)/src/http_path.h \
 	$(top_srcdir)/src/http_date.h $(top_srcdir)/src/conf.h \
 	$(top_srcdir)/src/log.h

@@ -1,0 +1,64 @@
+/* conf_impl.h - the state of one configuration load, and the functions
+ * conf.c, conf_err.c, conf_scan.c and conf_read.c share */
+#ifndef PREFORKD_CONF_IMPL_H
+#define PREFORKD_CONF_IMPL_H
+
+#include <libconfig.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf.h"
+
+#define MAX_FILES     32 /* files told apart when ordering errors */
+#define MAX_OVERFLOWS 32 /* lines whose integer literal was reported */
+
+/* State of one load: where messages go and which file they name. */
+struct loader {
+	const char *path;
+	struct conf_errors *errs;
+	size_t first;	/* errs->v[first..] are this load's */
+	unsigned nfail; /* errors found, even those not stored (ENOMEM) */
+	char *files[MAX_FILES]; /* [0] the loaded file, then its @includes */
+	unsigned nfiles;
+	struct {
+		unsigned file;
+		int line;
+	} ovf[MAX_OVERFLOWS]; /* integer literals already reported */
+	unsigned novf;
+	bool too_deep; /* an @include nests too deep: stop scanning */
+};
+
+/* conf_err.c */
+void conf_err(struct loader *ld, const config_setting_t *s,
+	      enum conf_error_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void conf_err_at(struct loader *ld, enum conf_error_kind kind, const char *file,
+		 int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+const char *conf_err_file(const struct loader *ld, const config_setting_t *s);
+unsigned conf_err_rank(struct loader *ld, const char *file);
+void conf_err_overflow_add(struct loader *ld, const char *file, int line);
+bool conf_err_overflow_has(struct loader *ld, const config_setting_t *s);
+void conf_err_end(struct loader *ld);
+
+/* conf_scan.c */
+char *conf_scan_read(const char *path, const char **why);
+int conf_scan_text(struct loader *ld, const char *text, bool values);
+
+/* conf_read.c */
+const char *conf_read_type_name(const config_setting_t *s);
+bool conf_read_is_int(const config_setting_t *s);
+const char *conf_read_nearest(const char *const *names, const char *name);
+int conf_read_int(struct loader *ld, const config_setting_t *group,
+		  const char *name, long long min, long long max,
+		  long long *out);
+int conf_read_seconds(struct loader *ld, const config_setting_t *group,
+		      const char *name, double min, double max, double *out);
+int conf_read_string(struct loader *ld, const config_setting_t *group,
+		     const char *name, const config_setting_t **where,
+		     const char **out);
+int conf_read_choice(struct loader *ld, const config_setting_t *group,
+		     const char *name, const char *const *choices,
+		     const char *allowed, int dflt);
+
+#endif
