@@ -80,7 +80,7 @@ FUZZ_CONF_SRC = $(top_srcdir)/tests/fuzz/fuzz_conf.c \
 	$(top_srcdir)/src/conf_listen.c $(top_srcdir)/src/log.c
 FUZZ_HDR = $(top_srcdir)/src/http_parse.h $(top_srcdir)/src/http_path.h \
 	$(top_srcdir)/src/http_date.h $(top_srcdir)/src/conf.h \
-	$(top_srcdir)/src/log.h
+	$(top_srcdir)/src/conf_impl.h $(top_srcdir)/src/log.h
 
 if HAVE_CLANG
 tests/fuzz/fuzz_http_parse: $(FUZZ_HTTP_SRC) $(FUZZ_HDR) config.h
