@@ -28,7 +28,7 @@ listeners = ({ name = "web"; listen = "127.0.0.1:$PORT"; mode = "http";
 CONF
 # kill_one: SIGSTOP a random candidate, count what it holds, SIGKILL it;
 # adds to KILLS and HELD, or to SKIPPED when there is no candidate
-KILLS=0 HELD=0 SKIPPED=0 MAXHELD=0
+KILLS=0 HELD=0 SKIPPED=0 MAXHELD=0 GONE=""
 kill_one() {
 	local v n h
 	candidates "$MIN_UP_CS"
@@ -40,7 +40,11 @@ kill_one() {
 	v=${CANDIDATES[RANDOM % n]}
 	kill -STOP "$v" 2>/dev/null || { SKIPPED=$((SKIPPED + 1)); return; }
 	h=$(held_conns "$v" "$PORT")
-	kill -KILL "$v"
+	if ! kill -KILL "$v" 2>/dev/null; then
+		# gone between SIGSTOP and SIGKILL: not our kill (see below)
+		GONE="$GONE $v" HELD=$((HELD + h))
+		return
+	fi
 	KILLS=$((KILLS + 1)) HELD=$((HELD + h))
 	[ "$h" -le "$MAXHELD" ] || MAXHELD=$h
 }
@@ -65,7 +69,7 @@ sleep 0.5
 read -r fd0 rss0 < <(rss_baseline)
 echo "baseline after $KILLS warm-up kills: master fds $fd0, VmRSS $rss0 kB"
 log_lines=$(wc -l <"$T/preforkd.log")
-KILLS=0 HELD=0 SKIPPED=0 MAXHELD=0
+KILLS=0 HELD=0 SKIPPED=0 MAXHELD=0 GONE=""
 sleep 3.5 # every worker a candidate again
 
 "$PFLOAD" -q -m http -p "$PORT" -c 32 -t 10 -d 600 -b "hello
@@ -100,6 +104,7 @@ failed=$((ka_err + cl_err))
 # restarted; the time from a death to its replacement's ready line.
 tail -n +"$((log_lines + 1))" "$T/preforkd.log" >"$T/storm.log"
 seen=$(grep -c "master\\[$PF_PID\\]: worker [0-9]* (pid [0-9]*, gen 1) killed by signal SIGKILL" "$T/storm.log")
+deaths=$(grep -cE "master\\[$PF_PID\\]: worker [0-9]+ \\(pid [0-9]+, gen 1\\) (killed by signal|exited)" "$T/storm.log")
 at_once=$(grep -c "master\\[$PF_PID\\]: restarting worker [0-9]* in 0 ms" "$T/storm.log")
 backoff=$(grep -cE "master\\[$PF_PID\\]: restarting worker [0-9]+ in [1-9][0-9]* ms" "$T/storm.log")
 read -r replaced avg_ms max_ms < <(awk '
@@ -111,7 +116,11 @@ read -r replaced avg_ms max_ms < <(awk '
 	END { printf "%d %d %d\n", n, n ? sum / n : 0, max }' "$T/storm.log")
 
 echo "storm: $KILLS workers SIGKILLed in $storm_ms ms ($ticks ticks of 200 ms, $SKIPPED without a candidate up for 3.3 s)"
-echo "master: $seen deaths logged, $at_once restarted at once, $backoff after a backoff;" \
+for g in $GONE; do
+	echo "worker $g died between our SIGSTOP and SIGKILL; the log says:"
+	grep -E "\\(pid $g, |\\[$g\\]" "$T/preforkd.log" | sed 's/^/  /'
+done
+echo "master: $deaths deaths logged ($seen by SIGKILL), $at_once restarted at once, $backoff after a backoff;" \
 	"$replaced replacements ready after $avg_ms ms on average, $max_ms ms at most"
 echo "keep-alive (32 conns): $ka_line"
 echo "per-request (8 conns): $cl_line"
@@ -119,7 +128,9 @@ echo "failed: $failed (keep-alive $ka_err, per-request $cl_err);" \
 	"connections held by the killed workers: $HELD (at most $MAXHELD by one)"
 
 [ "$KILLS" -ge $((ticks * 3 / 4)) ] || fail "only $KILLS kills in $ticks ticks"
+[ -z "$GONE" ] || fail "workers died but not of our SIGKILL:$GONE"
 [ "$seen" -eq "$KILLS" ] || fail "$KILLS kills, but the master logged $seen SIGKILL deaths"
+[ "$deaths" -eq "$KILLS" ] || fail "$KILLS kills, but the master logged $deaths deaths"
 [ "$failed" -le "$HELD" ] ||
 	fail "$failed client failures, but the killed workers held only $HELD connections"
 for l in "$ka_line" "$cl_line"; do

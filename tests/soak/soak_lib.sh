@@ -5,7 +5,18 @@
 
 # A time limit (make soak's run) or ^C ends the script through its EXIT
 # trap (lib.sh's e2e_cleanup: every pid started is killed, the dir removed).
+# On a failure the preforkd log is kept as tests/soak/NAME.preforkd.log (in
+# the build directory, where make soak runs).
 trap 'exit 143' INT TERM
+soak_exit() {
+	_rc=$?
+	if [ "$_rc" -ne 0 ] && [ "$_rc" -ne 77 ] && [ -f "$T/preforkd.log" ] && [ -d tests/soak ]; then
+		cp "$T/preforkd.log" "tests/soak/$(basename "$0" .sh).preforkd.log" &&
+			echo "(the whole preforkd log: tests/soak/$(basename "$0" .sh).preforkd.log)" >&2
+	fi
+	e2e_cleanup
+}
+trap soak_exit EXIT
 
 [ -x "$PFLOAD" ] || skip "pfload is not built"
 
