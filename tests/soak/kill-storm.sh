@@ -27,17 +27,25 @@ listeners = ({ name = "web"; listen = "127.0.0.1:$PORT"; mode = "http";
                backlog = 1024; http = { response = "hello\n"; }; });
 CONF
 # kill_one: SIGSTOP a random candidate, count what it holds, SIGKILL it;
-# adds to KILLS and HELD, or to SKIPPED when there is no candidate
-KILLS=0 HELD=0 SKIPPED=0 MAXHELD=0 GONE=""
+# adds to KILLS and HELD, or to SKIPPED when there is no candidate. A worker
+# killed in the last 5 s is no candidate: under load its exit (closing its
+# sockets) and the master's reaping can take longer than a tick, and until
+# it is a zombie it looks alive (its connections would be counted twice).
+KILLS=0 HELD=0 SKIPPED=0 MAXHELD=0 GONE="" TICK=0
+declare -A KILLED_AT
 kill_one() {
-	local v n h
+	local v n h c pool=()
+	TICK=$((TICK + 1))
 	candidates "$MIN_UP_CS"
-	n=${#CANDIDATES[@]}
+	for c in "${CANDIDATES[@]}"; do
+		[ $((TICK - ${KILLED_AT[$c]:--100})) -gt 25 ] && pool+=("$c")
+	done
+	n=${#pool[@]}
 	if [ "$n" -eq 0 ]; then
 		SKIPPED=$((SKIPPED + 1))
 		return
 	fi
-	v=${CANDIDATES[RANDOM % n]}
+	v=${pool[RANDOM % n]}
 	kill -STOP "$v" 2>/dev/null || { SKIPPED=$((SKIPPED + 1)); return; }
 	h=$(held_conns "$v" "$PORT")
 	if ! kill -KILL "$v" 2>/dev/null; then
@@ -45,6 +53,7 @@ kill_one() {
 		GONE="$GONE $v" HELD=$((HELD + h))
 		return
 	fi
+	KILLED_AT[$v]=$TICK
 	KILLS=$((KILLS + 1)) HELD=$((HELD + h))
 	[ "$h" -le "$MAXHELD" ] || MAXHELD=$h
 }
