@@ -145,8 +145,13 @@ static void on_signal(struct loop *l, struct loop_watch *lw, uint32_t events)
 		case SIGCHLD: master_reap(m); break;
 		case SIGHUP: reload_request(m); break;
 		case SIGTERM:
-		case SIGINT: master_stop(m, SIGTERM); break;
-		case SIGQUIT: master_stop(m, SIGQUIT); break;
+		case SIGINT:
+		case SIGQUIT:
+			/* Who asked: a stop nobody expected can be traced. */
+			log_notice("SIG%s from pid %u", sigabbrev_np((int)si.ssi_signo),
+				   si.ssi_pid);
+			master_stop(m, si.ssi_signo == SIGQUIT ? SIGQUIT : SIGTERM);
+			break;
 		case SIGUSR1: master_reopen(m); break;
 		}
 		gen_sweep(m);
