@@ -714,13 +714,3 @@ void http_listener_free(struct listener *lsn)
 	free(site);
 	lsn->mode_data = NULL;
 }
-
-void http_reopen_logs(void)
-{
-	http_log_reopen_all();
-}
-
-void http_flush_logs(void)
-{
-	http_log_flush_all();
-}

@@ -12,8 +12,4 @@ extern const struct conn_mode http_mode;
 int http_listener_init(struct listener *lsn);
 void http_listener_free(struct listener *lsn);
 
-/* Access logs: reopen after rotation (SIGUSR1), and write out buffers. */
-void http_reopen_logs(void);
-void http_flush_logs(void);
-
 #endif

@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "echo.h"
 #include "http.h"
+#include "http_log.h"
 #include "log.h"
 #include "sandbox.h"
 #include "worker.h"
@@ -41,7 +42,7 @@ static void stats_tick(struct loop *l, struct loop_timer *t)
 	struct worker *w = container_of(t, struct worker, stats_timer);
 
 	worker_send(w, WORKER_MSG_STATS);
-	http_flush_logs();
+	http_log_flush_all();
 	loop_timer_arm(l, t, 1000);
 }
 
@@ -82,7 +83,7 @@ static void on_signal(struct loop *l, struct loop_watch *lw, uint32_t ev)
 		case SIGTERM:
 		case SIGINT: worker_drain(w); break;
 		case SIGQUIT: loop_stop(l); break;
-		case SIGUSR1: http_reopen_logs(); break;
+		case SIGUSR1: http_log_reopen_all(); break;
 		}
 	}
 }
@@ -210,7 +211,7 @@ int worker_run(const struct worker_args *a)
 		log_error("epoll_wait: %s", strerror(errno));
 		w.status = WORKER_EXIT_SETUP;
 	}
-	http_flush_logs();
+	http_log_flush_all();
 	worker_cleanup(&w);
 	return w.status;
 }
