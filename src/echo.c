@@ -52,16 +52,11 @@ static void echo_shutdown(struct conn *c)
 		echo_wait(c);
 }
 
-static void echo_timeout(struct conn *c, enum conn_timeout which)
-{
-	conn_close(c, which == CONN_T_SEND ? "send timeout" : "idle timeout");
-}
-
 const struct conn_mode echo_mode = {
 	.name = "echo",
 	.on_open = echo_open,
 	.on_read = echo_read,
 	.on_drained = echo_drained,
-	.on_timeout = echo_timeout,
+	/* No on_timeout: every timeout closes, with its reason (conn.c). */
 	.on_shutdown = echo_shutdown,
 };
