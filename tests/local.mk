@@ -31,7 +31,8 @@ tests_test_sandbox_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_sandbox_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/test_sandbox
 check_PROGRAMS += tests/test_sock
-tests_test_sock_SOURCES = tests/test_sock.c
+tests_test_sock_SOURCES = tests/test_sock.c \
+	tests/testutil.c tests/testutil.h
 tests_test_sock_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_sock_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
 TESTS += tests/test_sock

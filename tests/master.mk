@@ -21,7 +21,8 @@ endif
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test_master_listeners tests/test_master_proc
-tests_test_master_listeners_SOURCES = tests/test_master_listeners.c
+tests_test_master_listeners_SOURCES = tests/test_master_listeners.c \
+	tests/testutil.c tests/testutil.h
 tests_test_master_listeners_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_master_listeners_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
 tests_test_master_proc_SOURCES = tests/test_master_proc.c
@@ -44,7 +45,8 @@ EXTRA_DIST += $(MASTER_E2E) tests/e2e/master_lib.sh
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test_master_notify
-tests_test_master_notify_SOURCES = tests/test_master_notify.c
+tests_test_master_notify_SOURCES = tests/test_master_notify.c \
+	tests/testutil.c tests/testutil.h
 tests_test_master_notify_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_master_notify_LDADD = $(CMOCKA_LIBS)
 TESTS += tests/test_master_notify

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -16,21 +18,6 @@
 #include <unistd.h>
 
 #include "listeners.h"
-
-/* A loopback port nobody uses right now. */
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, len), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
 
 /* Loads a configuration of `workers` workers and listeners on ports[]. */
 static void make_conf(struct conf *c, int workers, const int *ports, size_t n,
@@ -77,7 +64,7 @@ static void test_one_socket_per_slot(void **state)
 {
 	struct listeners ls = { 0 };
 	struct conf c;
-	int port = free_port(), fds[8];
+	int port = test_free_port(), fds[8];
 	char err[256];
 
 	(void)state;
@@ -98,7 +85,7 @@ static void test_reload_keeps_sockets(void **state)
 {
 	struct listeners ls = { 0 };
 	struct conf c1, c2;
-	int port = free_port(), before[2];
+	int port = test_free_port(), before[2];
 	char err[256];
 
 	(void)state;
@@ -122,7 +109,7 @@ static void test_shrink_hands_sockets_over(void **state)
 {
 	struct listeners ls = { 0 };
 	struct conf c4, c2;
-	int port = free_port(), fds[8], all[4];
+	int port = test_free_port(), fds[8], all[4];
 	char err[256];
 
 	(void)state;
@@ -150,7 +137,7 @@ static void test_grow_then_rollback(void **state)
 {
 	struct listeners ls = { 0 };
 	struct conf c2, c4;
-	int port = free_port(), fds[8], extra[2];
+	int port = test_free_port(), fds[8], extra[2];
 	char err[256];
 
 	(void)state;
@@ -176,12 +163,12 @@ static void test_removed_listener_closed_with_old_generation(void **state)
 {
 	struct listeners ls = { 0 };
 	struct conf both, one;
-	int ports[2] = { free_port(), 0 }, removed;
+	int ports[2] = { test_free_port(), 0 }, removed;
 	char err[256];
 
 	(void)state;
 	do
-		ports[1] = free_port();
+		ports[1] = test_free_port();
 	while (ports[1] == ports[0]);
 	make_conf(&both, 1, ports, 2, 128);
 	make_conf(&one, 1, ports, 1, 128);
@@ -201,13 +188,13 @@ static void test_bind_error_leaves_old_sockets(void **state)
 {
 	struct listeners ls = { 0 };
 	struct conf c1, c2;
-	int ports[2] = { free_port(), 0 }, blocker, keep;
+	int ports[2] = { test_free_port(), 0 }, blocker, keep;
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	char err[256];
 
 	(void)state;
 	do
-		ports[1] = free_port();
+		ports[1] = test_free_port();
 	while (ports[1] == ports[0]);
 	/* A plain (not SO_REUSEPORT) socket holds the second port. */
 	blocker = socket(AF_INET, SOCK_STREAM, 0);
@@ -235,7 +222,7 @@ static void test_backlog_change_keeps_sockets(void **state)
 {
 	struct listeners ls = { 0 };
 	struct conf c1, c2;
-	int port = free_port(), fd;
+	int port = test_free_port(), fd;
 	char err[256];
 
 	(void)state;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -41,20 +43,6 @@ static uint64_t now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, len), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
 }
 
 static void write_conf(const struct manager *m, const char *extra)
@@ -154,7 +142,7 @@ static int setup(void **state)
 	snprintf(m.dir, sizeof(m.dir), "/tmp/pf-notify.XXXXXX");
 	assert_non_null(mkdtemp(m.dir));
 	snprintf(m.conf, sizeof(m.conf), "%s/p.conf", m.dir);
-	m.port = free_port();
+	m.port = test_free_port();
 	m.fd = bind_notify_socket(&m);
 	*state = &m;
 	return 0;

@@ -15,22 +15,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "conf.h"
 #include "sock.h"
-
-/* A port the kernel just gave out and took back: free for the test. */
-static uint16_t free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(fd, (struct sockaddr *)&a, len), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-	close(fd);
-	return ntohs(a.sin_port);
-}
 
 static int listen_on(const char *spec, char *err, size_t errlen)
 {
@@ -58,7 +46,7 @@ static void test_accepted_socket_has_nodelay(void **state)
 	struct sockaddr_in a = { .sin_family = AF_INET };
 
 	(void)state;
-	snprintf(spec, sizeof(spec), "127.0.0.1:%u", free_port());
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", test_free_port());
 	lfd = listen_on(spec, err, sizeof(err));
 	assert_true(lfd >= 0);
 	a.sin_port = htons(port_of(lfd));
@@ -81,7 +69,7 @@ static void test_two_sockets_share_a_port(void **state)
 	int a, b;
 
 	(void)state;
-	snprintf(spec, sizeof(spec), "127.0.0.1:%u", free_port());
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", test_free_port());
 	a = listen_on(spec, err, sizeof(err));
 	assert_true(a >= 0);
 	b = listen_on(spec, err, sizeof(err));
@@ -108,7 +96,7 @@ static void test_probe_sees_another_listener(void **state)
 	int other = socket(AF_INET, SOCK_STREAM, 0), mine;
 
 	(void)state;
-	snprintf(spec, sizeof(spec), "127.0.0.1:%u", free_port());
+	snprintf(spec, sizeof(spec), "127.0.0.1:%u", test_free_port());
 	assert_int_equal(conf_parse_listen(spec, &ss, &len, err, sizeof(err)), 0);
 	assert_int_equal(sock_probe_free(&ss, len, err, sizeof(err)), 0);
 	/* "Another process": a plain listener on the same address. */
