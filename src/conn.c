@@ -300,9 +300,15 @@ int conn_writev(struct conn *c, const struct iovec *iov, int iovcnt)
 		return conn_append(c, iov, iovcnt);
 	for (int i = 0; i < iovcnt; i++)
 		total += iov[i].iov_len;
+	/* The last answer before a close waits in the kernel (MSG_MORE) for
+	 * the FIN that the close sends: both leave in one segment, so the
+	 * client is woken once and acknowledges once, not twice. */
+	int flags = MSG_NOSIGNAL | ((c->flags & CONN_DONE) ? MSG_MORE : 0);
 	do
-		n = iovcnt == 1 ? write(c->watch.fd, iov[0].iov_base, total)
-				: writev(c->watch.fd, iov, iovcnt);
+		n = iovcnt == 1 ? send(c->watch.fd, iov[0].iov_base, total, flags)
+				: sendmsg(c->watch.fd, &(struct msghdr){
+					.msg_iov = (struct iovec *)iov,
+					.msg_iovlen = (size_t)iovcnt }, flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 && errno != EAGAIN) {
 		conn_close(c, strerror(errno));

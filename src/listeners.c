@@ -73,36 +73,48 @@ static int grow(struct lsock *s, size_t n, char *err, size_t errlen)
 		int fd = sock_listen(&s->addr, s->addrlen, s->backlog, err, errlen);
 		if (fd < 0)
 			return -1;
+		if (s->defer && sock_defer_accept(fd, true, err, errlen) < 0) {
+			close(fd);
+			return -1;
+		}
 		s->fds[s->nfds++] = fd;
 	}
 	return 0;
 }
 
-static int set_backlog(struct lsock *s, int backlog, char *err, size_t errlen)
+/* Gives every socket of s this backlog and deferred-accept setting. */
+static int apply(struct lsock *s, int backlog, bool defer, char *err,
+		 size_t errlen)
 {
 	char name[64];
 
-	if (s->backlog == backlog)
-		return 0;
-	for (size_t i = 0; i < s->nfds; i++)
-		if (listen(s->fds[i], backlog) < 0) {
-			snprintf(err, errlen, "listen %s: %s",
-				 sock_addr_str(&s->addr, name, sizeof(name)),
-				 strerror(errno));
-			return -1;
-		}
-	s->backlog = backlog;
+	if (s->backlog != backlog) {
+		for (size_t i = 0; i < s->nfds; i++)
+			if (listen(s->fds[i], backlog) < 0) {
+				snprintf(err, errlen, "listen %s: %s",
+					 sock_addr_str(&s->addr, name, sizeof(name)),
+					 strerror(errno));
+				return -1;
+			}
+		s->backlog = backlog;
+	}
+	if (s->defer != defer) {
+		for (size_t i = 0; i < s->nfds; i++)
+			if (sock_defer_accept(s->fds[i], defer, err, errlen) < 0)
+				return -1;
+		s->defer = defer;
+	}
 	return 0;
 }
 
-static int add_use(struct lsock *s, unsigned gen, int backlog)
+static int add_use(struct lsock *s, unsigned gen, int backlog, bool defer)
 {
 	struct lsock_use *u = realloc(s->uses, (s->nuses + 1) * sizeof(*u));
 
 	if (u == NULL)
 		return -1;
 	s->uses = u;
-	s->uses[s->nuses++] = (struct lsock_use){ gen, s->nfds, backlog };
+	s->uses[s->nuses++] = (struct lsock_use){ gen, s->nfds, backlog, defer };
 	return 0;
 }
 
@@ -125,6 +137,8 @@ static int acquire_one(struct listeners *ls, const struct listener_conf *lc,
 		       int workers, unsigned gen, char *err, size_t errlen)
 {
 	struct lsock *s = find(ls, lc);
+	/* An HTTP client speaks first: wake the worker when it has. */
+	bool defer = lc->mode == MODE_HTTP;
 
 	if (s == NULL && (s = add(ls, lc)) == NULL) {
 		snprintf(err, errlen, "out of memory");
@@ -136,12 +150,12 @@ static int acquire_one(struct listeners *ls, const struct listener_conf *lc,
 	    sock_probe_free(&s->addr, s->addrlen, err, errlen) < 0)
 		return -1;
 	/* Recorded first, so that a failure below is undone by release. */
-	if (add_use(s, gen, lc->backlog) < 0) {
+	if (add_use(s, gen, lc->backlog, defer) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	if (grow(s, (size_t)workers, err, errlen) < 0 ||
-	    set_backlog(s, lc->backlog, err, errlen) < 0)
+	    apply(s, lc->backlog, defer, err, errlen) < 0)
 		return -1;
 	s->uses[s->nuses - 1].nfds = s->nfds;
 	return 0;
@@ -182,7 +196,7 @@ static void drop_uses(struct lsock *s, unsigned gen)
 }
 
 /* Closes the sockets beyond what the remaining generations use, and
- * applies the newest one's backlog (best effort: it served before). */
+ * applies the newest one's settings (best effort: they served before). */
 static void trim(struct lsock *s)
 {
 	const struct lsock_use *newest = &s->uses[0];
@@ -197,7 +211,7 @@ static void trim(struct lsock *s)
 	}
 	while (s->nfds > need)
 		close(s->fds[--s->nfds]);
-	set_backlog(s, newest->backlog, err, sizeof(err));
+	apply(s, newest->backlog, newest->defer, err, sizeof(err));
 }
 
 static void lsock_free(struct lsock *s)

@@ -4,6 +4,7 @@
 #ifndef PREFORKD_LISTENERS_H
 #define PREFORKD_LISTENERS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -15,6 +16,7 @@ struct lsock_use {
 	unsigned gen;
 	size_t nfds;	/* sockets 0..nfds-1 serve this generation */
 	int backlog;
+	bool defer;	/* TCP_DEFER_ACCEPT (HTTP listeners) */
 };
 
 /* The sockets of one address, shared by every generation that listens
@@ -23,6 +25,7 @@ struct lsock {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	int backlog; /* as last given to listen() */
+	bool defer;  /* TCP_DEFER_ACCEPT as last set */
 	int *fds;
 	size_t nfds;
 	struct lsock_use *uses;
@@ -37,7 +40,8 @@ struct listeners {
 /*
  * Gives generation gen (configuration c) its sockets: a listener reuses the
  * sockets of the same address, gets one more socket per worker slot that
- * has none yet, and a changed backlog is applied with listen(). Returns 0,
+ * has none yet, and a changed backlog or deferred accept (on for HTTP
+ * listeners, whose clients speak first) is applied in place. Returns 0,
  * or -1 with err naming the listener; gen then holds nothing and every
  * socket opened for it is closed again.
  */
@@ -46,7 +50,7 @@ int listeners_acquire(struct listeners *ls, const struct conf *c, unsigned gen,
 
 /*
  * Ends generation gen's use: sockets that no remaining generation uses are
- * closed, and the newest remaining generation's backlog is applied.
+ * closed, and the newest remaining generation's settings are applied.
  */
 void listeners_release(struct listeners *ls, unsigned gen);
 

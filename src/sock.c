@@ -48,6 +48,21 @@ fail:
 	return -1;
 }
 
+int sock_defer_accept(int fd, bool on, char *err, size_t errlen)
+{
+	/* One second: the kernel drops the handshake's bare ACK until data
+	 * comes, and accepts a silent client anyway after the first SYN-ACK
+	 * retransmissions (1-3 s); header_timeout then runs as usual. */
+	int secs = on ? 1 : 0;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof(secs)) < 0) {
+		snprintf(err, errlen, "setsockopt TCP_DEFER_ACCEPT: %s",
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int sock_probe_free(const struct sockaddr_storage *addr, socklen_t addrlen,
 		    char *err, size_t errlen)
 {

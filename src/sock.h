@@ -2,6 +2,7 @@
 #ifndef PREFORKD_SOCK_H
 #define PREFORKD_SOCK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -13,6 +14,14 @@
  */
 int sock_listen(const struct sockaddr_storage *addr, socklen_t addrlen,
 		int backlog, char *err, size_t errlen);
+
+/*
+ * Turns TCP_DEFER_ACCEPT on (for about a second) or off: while on, a
+ * connection wakes the worker only once its first data has arrived, so
+ * the first read after accept finds the request. Returns 0, or -1 with
+ * the reason in err.
+ */
+int sock_defer_accept(int fd, bool on, char *err, size_t errlen);
 
 /*
  * Whether addr is free for a new set of SO_REUSEPORT sockets: a probe bound

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,10 @@
 
 #include "listeners.h"
 
-/* Loads a configuration of `workers` workers and listeners on ports[]. */
-static void make_conf(struct conf *c, int workers, const int *ports, size_t n,
-		      int backlog)
+/* Loads a configuration of `workers` workers and listeners on ports[] in
+ * mode ("echo" or "http"). */
+static void make_conf_mode(struct conf *c, int workers, const int *ports,
+			   size_t n, int backlog, const char *mode)
 {
 	struct conf_errors e = { 0 };
 	char text[2048];
@@ -32,13 +34,21 @@ static void make_conf(struct conf *c, int workers, const int *ports, size_t n,
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
 					"%s{ name = \"l%d\"; listen = "
-					"\"127.0.0.1:%d\"; mode = \"echo\"; "
-					"backlog = %d; }\n",
-					i ? "," : "", ports[i], ports[i], backlog);
+					"\"127.0.0.1:%d\"; mode = \"%s\"; "
+					"backlog = %d; %s}\n",
+					i ? "," : "", ports[i], ports[i], mode,
+					backlog, strcmp(mode, "http") == 0 ?
+					"http = { response = \"x\"; }; " : "");
 	snprintf(text + len, sizeof(text) - len, ");\n");
 	if (conf_load_string("t.conf", text, c, &e) < 0)
 		fail_msg("%s", e.n ? e.v[0].msg : "conf_load_string failed");
 	conf_errors_free(&e);
+}
+
+static void make_conf(struct conf *c, int workers, const int *ports, size_t n,
+		      int backlog)
+{
+	make_conf_mode(c, workers, ports, n, backlog, "echo");
 }
 
 static int is_open(int fd)
@@ -241,6 +251,50 @@ static void test_backlog_change_keeps_sockets(void **state)
 	conf_free(&c2);
 }
 
+/* The kernel's TCP_DEFER_ACCEPT value on fd: 0 when off. */
+static int deferred(int fd)
+{
+	int v = -1;
+	socklen_t vl = sizeof(v);
+
+	assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &v, &vl), 0);
+	return v;
+}
+
+/* HTTP listeners defer accept until the request's first bytes arrive;
+ * echo ones do not. A reload that changes the mode changes it on the same
+ * sockets (a slot added later included), and a rollback changes it back. */
+static void test_defer_accept_follows_mode(void **state)
+{
+	struct listeners ls = { 0 };
+	struct conf c1, c2;
+	int port = test_free_port(), fd;
+	char err[256];
+
+	(void)state;
+	make_conf_mode(&c1, 1, &port, 1, 128, "echo");
+	make_conf_mode(&c2, 2, &port, 1, 128, "http");
+	assert_int_equal(listeners_acquire(&ls, &c1, 1, err, sizeof(err)), 0);
+	fd = ls.v[0]->fds[0];
+	assert_int_equal(deferred(fd), 0);
+	assert_int_equal(listeners_acquire(&ls, &c2, 2, err, sizeof(err)), 0);
+	assert_int_equal(ls.v[0]->fds[0], fd);
+	assert_int_equal(ls.v[0]->nfds, 2);
+	assert_true(deferred(fd) > 0);
+	assert_true(deferred(ls.v[0]->fds[1]) > 0);
+	listeners_release(&ls, 2); /* rolled back to echo */
+	assert_int_equal(ls.v[0]->nfds, 1);
+	assert_int_equal(deferred(fd), 0);
+	listeners_release(&ls, 1);
+
+	assert_int_equal(listeners_acquire(&ls, &c2, 3, err, sizeof(err)), 0);
+	assert_true(deferred(ls.v[0]->fds[0]) > 0);
+	assert_true(deferred(ls.v[0]->fds[1]) > 0);
+	listeners_close_all(&ls);
+	conf_free(&c1);
+	conf_free(&c2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +305,7 @@ int main(void)
 		cmocka_unit_test(test_removed_listener_closed_with_old_generation),
 		cmocka_unit_test(test_bind_error_leaves_old_sockets),
 		cmocka_unit_test(test_backlog_change_keeps_sockets),
+		cmocka_unit_test(test_defer_accept_follows_mode),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,21 @@ expect_status() {
 }
 H='Host: t\r\n'
 
+# Deferred accept: the worker gets a connection once its first bytes are
+# in. A request sent late (inside or after the kernel's deferral second)
+# is answered; a client that stays silent is accepted after about a second
+# all the same and then closed by the keep-alive timeout (5 s), not kept.
+# These run in the background while the rest of the test goes on.
+t0=$(date +%s%N)
+("$TESTBIN/rawclient" "$PF" 15000 </dev/null >/dev/null
+ echo "rc=$? ms=$((($(date +%s%N) - t0) / 1000000))") >"$T/silent.out" &
+LATE_PIDS=$!
+for d in 0.5 1.5 3; do
+	((sleep $d; printf "GET / HTTP/1.1\r\n${H}Connection: close\r\n\r\n") |
+		"$TESTBIN/rawclient" "$PF" 3000 >"$T/late-$d.out"; echo "rc=$?" >>"$T/late-$d.out") &
+	LATE_PIDS="$LATE_PIDS $!"
+done
+
 # --- statuses from the fixed-response listener
 expect_status "$PF" "GET / HTTP/1.1\r\n$H\r\n" "200 OK" "plain GET"
 expect_status "$PF" "GET / HTTP/1.1\r\nHost : t\r\n\r\n" "400 Bad Request" "space before colon"
@@ -144,6 +159,17 @@ for target in /../secret.txt /..%2fsecret.txt /%2e%2e/secret.txt /%2E%2E/secret.
 	n=$((n + 1))
 done
 ok "$n traversal attempts refused (400/403/404), none left the root"
+
+wait $LATE_PIDS
+for d in 0.5 1.5 3; do
+	grep -q $'^HTTP/1.1 200 OK\r$' "$T/late-$d.out" && grep -q '^rc=0$' "$T/late-$d.out" ||
+		fail "a request sent ${d} s after connecting: $(cat "$T/late-$d.out")"
+done
+ok "requests sent 0.5, 1.5 and 3 s after connecting are answered"
+read -r rc ms < <(sed 's/[a-z]*=//g' "$T/silent.out")
+[ "$rc" = 0 ] && [ "$ms" -ge 4500 ] && [ "$ms" -le 12000 ] ||
+	fail "a silent client: $(cat "$T/silent.out") (want closed after 5-12 s)"
+ok "a silent client is closed after $ms ms (accepted late, keep-alive timeout)"
 
 sleep 1.2 # the access log is written out once a second
 grep -q '"GET /hello.txt HTTP/1.1" 200 13' "$T/access.log" || fail "access log line missing"
