@@ -92,6 +92,14 @@ echo "$out" | grep -q '^rc=3' || fail "1.0 keep-alive connection was closed"
 out=$(req "$PF" "GET / HTTP/1.1\r\n${H}Connection: close\r\n\r\n"; echo "rc=$?")
 echo "$out" | grep -q '^rc=0' || fail "Connection: close was not honoured"
 ok "keep-alive by default in 1.1, on request in 1.0, Connection: close honoured"
+# The answer before a close carries the FIN: a Connection: close exchange
+# brings the client no more TCP segments than the same one kept alive.
+segs() { printf "$2" | "$TESTBIN/rawclient" "$1" 300 segs 2>&1 >/dev/null | sed -n 's/^segs_in=//p'; }
+kept=$(segs "$PF" "GET / HTTP/1.1\r\n$H\r\n")
+closed=$(segs "$PF" "GET / HTTP/1.1\r\n${H}Connection: close\r\n\r\n")
+[ -n "$kept" ] && [ "$closed" = "$kept" ] ||
+	fail "the FIN took a segment of its own: $closed segments in with close, $kept kept alive"
+ok "the last answer and the FIN arrive in one segment ($closed segments in all)"
 out=$(req "$PF" "POST / HTTP/1.1\r\n${H}Content-Length: 5\r\n\r\nhelloGET / HTTP/1.1\r\n$H\r\nPOST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET / HTTP/1.1\r\n$H\r\n")
 [ "$(echo "$out" | grep -c '^HTTP/1.1 ')" = 4 ] || fail "bodies broke the framing: $out"
 [ "$(echo "$out" | grep -c '^HTTP/1.1 200 OK')" = 2 ] || fail "bodies broke the framing: $out"
