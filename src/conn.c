@@ -464,6 +464,8 @@ static void accept_over_limit(struct listener *lsn, int fd)
 			 "connections", lsn->conf->name, s->conf->max_connections);
 		s->last_limit_log = now;
 	}
+	if (lsn->mode->on_refuse != NULL)
+		lsn->mode->on_refuse(lsn, fd);
 	close(fd);
 }
 

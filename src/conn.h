@@ -26,6 +26,8 @@ enum conn_timeout {
 	CONN_T_NONE = CONN_T_COUNT,
 };
 
+struct listener;
+
 /* What a mode does with its connections. Every hook is optional but read. */
 struct conn_mode {
 	const char *name;
@@ -40,6 +42,9 @@ struct conn_mode {
 	void (*on_shutdown)(struct conn *c);
 	/* c is closing: release mode state. */
 	void (*on_close)(struct conn *c);
+	/* fd is over max_connections and is about to be closed: tell the
+	 * client why, if the protocol can (optional). */
+	void (*on_refuse)(struct listener *lsn, int fd);
 };
 
 /* The connections of one listener waiting under one kind of timeout. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -629,6 +630,32 @@ static void http_close(struct conn *c)
 	tx_free(c);
 }
 
+/* Over max_connections: 503. The request is read first (with deferred
+ * accept it is already in), so that the close is a FIN, not a reset that
+ * could destroy the answer. Best effort: the socket is not waited for. */
+static void http_refuse(struct listener *lsn, int fd)
+{
+	static const char body[] = "503 Service Unavailable\n";
+	const struct http_head h = {
+		.status = 503,
+		.version_minor = 1,
+		.content_type = "text/plain; charset=utf-8",
+		.content_length = sizeof(body) - 1,
+		.extra = "Retry-After: 1\r\n",
+	};
+	char answer[512];
+	size_t len = http_head_format(answer, sizeof(answer) - sizeof(body), &h);
+
+	if (len == 0)
+		return;
+	memcpy(answer + len, body, sizeof(body) - 1);
+	len += sizeof(body) - 1;
+	if (read(fd, lsn->srv->scratch, lsn->srv->scratch_size) < 0 &&
+	    errno != EAGAIN)
+		return;
+	(void)!send(fd, answer, len, MSG_NOSIGNAL);
+}
+
 const struct conn_mode http_mode = {
 	.name = "http",
 	.on_open = http_open,
@@ -639,6 +666,7 @@ const struct conn_mode http_mode = {
 	 * its next request (answered with Connection: close) or its
 	 * keep-alive timeout, so no client sees a request go unanswered. */
 	.on_close = http_close,
+	.on_refuse = http_refuse,
 };
 
 static int fixed_prepare(struct fixed *f, const struct http_conf *hc,

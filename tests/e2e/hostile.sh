@@ -46,7 +46,9 @@ log_has "send timeout" || true
 ok "slow reader closed by send_timeout; worker RSS $before -> $after kB"
 pf_stop TERM
 
-# a flood over max_connections is refused fast and the server recovers
+# a flood over max_connections is refused fast, with 503, and the server
+# recovers. The clients each send a request: an HTTP listener defers
+# accepting until one does.
 read -r P3 < <(free_ports 1)
 cat >"$T/flood.conf" <<CONF
 workers = 1;
@@ -55,19 +57,22 @@ listeners = ( { name = "fixed"; listen = "127.0.0.1:$P3"; mode = "http"; backlog
   http = { response = "Hello, world!\n"; }; } );
 CONF
 pf_start "$T/flood.conf"
-"$PFLOAD" -q -m idle -p "$P3" -c 1100 -d 3 >"$T/flood.out" &
+"$PFLOAD" -q -m idle -w -p "$P3" -c 1100 -d 3 >"$T/flood.out" &
 flood=$!
 sleep 1
 start=$(date +%s%N)
-curl -s -m 2 "http://127.0.0.1:$P3/" >/dev/null
+status=$(curl -s -m 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$P3/")
 waited=$((($(date +%s%N) - start) / 1000000))
+[ "$status" = 503 ] || fail "a connection over the limit got '$status', not 503"
 [ "$waited" -lt 1000 ] || fail "a connection over the limit waited $waited ms for its answer"
 wait $flood
-refused=$(pfload_get closed "$(cat "$T/flood.out")")
-[ "$refused" -ge 1000 ] || fail "flood: only $refused of 1,000 over the limit were refused: $(cat "$T/flood.out")"
+held=$(pfload_get requests "$(cat "$T/flood.out")")
+refused=$(pfload_get bad_status "$(cat "$T/flood.out")")
+[ "$held" = 100 ] && [ "$refused" = 1000 ] ||
+	fail "flood: want 100 served and 1,000 refused with 503: $(cat "$T/flood.out")"
 line=$("$PFLOAD" -q -m http -p "$P3" -c 8 -n 2000 -b $'Hello, world!\n') ||
 	fail "no recovery after the flood: $line"
-ok "1,100 connections over max_connections = 100: $refused refused, over-limit answer in $waited ms, recovered"
+ok "1,100 clients over max_connections = 100: $held served, $refused answered 503 (in $waited ms), recovered"
 pf_stop TERM
 
 # EMFILE: 256 descriptors, 1,000 clients; no busy loop, service resumes
@@ -85,7 +90,7 @@ wait_for 10 log_has "\\[$PF_PID\\]: ready: " || fail "not ready"
 prlimit --pid "$(worker_pids | tr -d ' ')" --nofile=256:256 ||
 	fail "cannot lower the worker's RLIMIT_NOFILE"
 worker=$(worker_pids | tr -d ' ')
-"$PFLOAD" -q -m idle -p "$P4" -c 1000 -d 3 >"$T/emfile.out" &
+"$PFLOAD" -q -m idle -w -p "$P4" -c 1000 -d 3 >"$T/emfile.out" &
 idle=$!
 sleep 0.5
 t0=$(cpu_ticks "$worker")
