@@ -51,8 +51,9 @@ fail:
 int sock_defer_accept(int fd, bool on, char *err, size_t errlen)
 {
 	/* One second: the kernel drops the handshake's bare ACK until data
-	 * comes, and accepts a silent client anyway after the first SYN-ACK
-	 * retransmissions (1-3 s); header_timeout then runs as usual. */
+	 * comes, and hands a silent client over all the same once a SYN-ACK
+	 * retransmission is answered (about 1 s); the worker's own timeouts
+	 * take it from there. */
 	int secs = on ? 1 : 0;
 
 	if (setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof(secs)) < 0) {
