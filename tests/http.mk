@@ -93,14 +93,19 @@ tests/fuzz/fuzz_conf: $(FUZZ_CONF_SRC) $(FUZZ_HDR) config.h
 		$(FUZZ_CONF_SRC) $(LIBCONFIG_LIBS)
 
 # Each target: FUZZ_SECONDS on a fresh copy of its corpus; crashes are
-# left in $(FUZZ_RUN)/NAME/artifacts and stop the run.
-fuzz: tests/fuzz/fuzz_http_parse tests/fuzz/fuzz_conf
-	@set -e; for t in http_parse:http conf:conf; do \
+# left in $(FUZZ_RUN)/NAME/artifacts and stop the run. Other fragments add
+# their own: FUZZ_BINS += tests/fuzz/fuzz_NAME (with its build rule) and
+# FUZZ_TARGETS += NAME:CORPUS (tests/fuzz/corpus/CORPUS, and
+# tests/fuzz/CORPUS.dict when there is one).
+FUZZ_BINS += tests/fuzz/fuzz_http_parse tests/fuzz/fuzz_conf
+FUZZ_TARGETS += http_parse:http conf:conf
+fuzz: $(FUZZ_BINS)
+	@set -e; for t in $(FUZZ_TARGETS); do \
 	  name=$${t%%:*}; corpus=$${t##*:}; dir=$(FUZZ_RUN)/$$corpus; \
 	  rm -rf $$dir; $(MKDIR_P) $$dir/corpus $$dir/artifacts; \
 	  cp $(srcdir)/tests/fuzz/corpus/$$corpus/* $$dir/corpus/; \
-	  dict=; test $$corpus != http || \
-	    dict=-dict=$(srcdir)/tests/fuzz/http.dict; \
+	  dict=; test ! -f $(srcdir)/tests/fuzz/$$corpus.dict || \
+	    dict=-dict=$(srcdir)/tests/fuzz/$$corpus.dict; \
 	  echo "== fuzz_$$name: $(FUZZ_SECONDS) s on a copy of" \
 	    "tests/fuzz/corpus/$$corpus"; \
 	  tests/fuzz/fuzz_$$name $$dict -max_total_time=$(FUZZ_SECONDS) \
@@ -113,7 +118,7 @@ fuzz:
 	@exit 1
 endif
 .PHONY: fuzz clean-fuzz
-CLEANFILES += tests/fuzz/fuzz_http_parse tests/fuzz/fuzz_conf
+CLEANFILES += $(FUZZ_BINS)
 clean-local: clean-fuzz
 clean-fuzz:
 	-rm -rf $(FUZZ_RUN)
