@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
-#include "log.h"
-#include "master.h"
+#include "conf/conf.h"
+#include "core/log.h"
+#include "master/master.h"
 
 #define DEFAULT_CONF SYSCONFDIR "/preforkd/preforkd.conf"
 

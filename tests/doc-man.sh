@@ -50,22 +50,22 @@ done
 echo "ok: options documented: $optstring"
 
 # 3. Every signal the master's loop handles has an entry in preforkd.8.
-sigs=$(grep -o 'case SIG[A-Z0-9]*' "$TOP/src/master.c" | sed 's/case //' | sort -u)
-[ -n "$sigs" ] || fail "cannot find the signals in src/master.c"
+sigs=$(grep -o 'case SIG[A-Z0-9]*' "$TOP/src/master/master.c" | sed 's/case //' | sort -u)
+[ -n "$sigs" ] || fail "cannot find the signals in src/master/master.c"
 for sig in $sigs; do
 	entry "$MAN8" '^\.BR? (.* )?"?'"$sig"'( |"|$)' ||
 		fail "preforkd.8 has no entry for $sig"
 done
 echo "ok: signals documented:" $sigs
 
-# 4. Every setting name of src/conf.c's tables has an entry in
+# 4. Every setting name of src/conf/conf.c's tables has an entry in
 # preforkd.conf.5.
 settings=$(awk '/^static const char \*const (global|listener|http)_names\[\]/ { t = 1 }
 	t { s = $0; while (match(s, /"[a-z_]+"/)) {
 		print substr(s, RSTART + 1, RLENGTH - 2); s = substr(s, RSTART + RLENGTH) } }
-	t && /};/ { t = 0 }' "$TOP/src/conf.c" | sort -u)
+	t && /};/ { t = 0 }' "$TOP/src/conf/conf.c" | sort -u)
 n=$(printf '%s\n' "$settings" | grep -c .)
-[ "$n" -ge 20 ] || fail "found only $n setting names in src/conf.c"
+[ "$n" -ge 20 ] || fail "found only $n setting names in src/conf/conf.c"
 for s in $settings; do
 	entry "$MAN5" '^\.B '"$s"'$' || fail "preforkd.conf.5 has no entry for '$s'"
 done

@@ -1,10 +1,4 @@
-# tests/http.mk - the HTTP mode's pure parts, their unit tests and fuzzers
-src_libpreforkd_a_SOURCES += \
-	src/http_parse.c src/http_parse.h \
-	src/http_path.c src/http_path.h \
-	src/http_date.c src/http_date.h \
-	src/mime.c src/mime.h
-
+# tests/http.mk - unit tests and fuzzers of the HTTP mode's pure parts
 if HAVE_CMOCKA
 HTTP_UNIT_TESTS = tests/test_http_parse tests/test_http_parse_scalar \
 	tests/test_http_chunked tests/test_http_range tests/test_http_path \
@@ -20,7 +14,7 @@ tests_test_http_parse_LDADD = $(HTTP_TEST_LDADD)
 
 # The same tests against the portable (non-SSE2) scanning code.
 tests_test_http_parse_scalar_SOURCES = tests/test_http_parse.c \
-	tests/test_http_guard.c src/http_parse.c
+	tests/test_http_guard.c src/http/http_parse.c
 tests_test_http_parse_scalar_CPPFLAGS = $(AM_CPPFLAGS) -DHTTP_PARSE_SCALAR
 tests_test_http_parse_scalar_CFLAGS = $(HTTP_TEST_CFLAGS)
 tests_test_http_parse_scalar_LDADD = $(CMOCKA_LIBS)
@@ -72,15 +66,15 @@ FUZZ_CFLAGS = -g -O1 -Wall -Wextra \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I$(top_builddir) -I$(top_srcdir)/src
 FUZZ_HTTP_SRC = $(top_srcdir)/tests/fuzz/fuzz_http_parse.c \
-	$(top_srcdir)/src/http_parse.c $(top_srcdir)/src/http_path.c \
-	$(top_srcdir)/src/http_date.c
+	$(top_srcdir)/src/http/http_parse.c $(top_srcdir)/src/http/http_path.c \
+	$(top_srcdir)/src/http/http_date.c
 FUZZ_CONF_SRC = $(top_srcdir)/tests/fuzz/fuzz_conf.c \
-	$(top_srcdir)/src/conf.c $(top_srcdir)/src/conf_err.c \
-	$(top_srcdir)/src/conf_scan.c $(top_srcdir)/src/conf_read.c \
-	$(top_srcdir)/src/conf_listen.c $(top_srcdir)/src/log.c
-FUZZ_HDR = $(top_srcdir)/src/http_parse.h $(top_srcdir)/src/http_path.h \
-	$(top_srcdir)/src/http_date.h $(top_srcdir)/src/conf.h \
-	$(top_srcdir)/src/conf_impl.h $(top_srcdir)/src/log.h
+	$(top_srcdir)/src/conf/conf.c $(top_srcdir)/src/conf/conf_err.c \
+	$(top_srcdir)/src/conf/conf_scan.c $(top_srcdir)/src/conf/conf_read.c \
+	$(top_srcdir)/src/conf/conf_listen.c $(top_srcdir)/src/core/log.c
+FUZZ_HDR = $(top_srcdir)/src/http/http_parse.h $(top_srcdir)/src/http/http_path.h \
+	$(top_srcdir)/src/http/http_date.h $(top_srcdir)/src/conf/conf.h \
+	$(top_srcdir)/src/conf/conf_impl.h $(top_srcdir)/src/core/log.h
 
 if HAVE_CLANG
 tests/fuzz/fuzz_http_parse: $(FUZZ_HTTP_SRC) $(FUZZ_HDR) config.h

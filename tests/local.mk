@@ -11,6 +11,8 @@ AM_TESTS_ENVIRONMENT = \
 	export PREFORKD PFLOAD FREEPORT TESTS_SRCDIR TESTBIN;
 EXTRA_DIST += tests/setup-debian tests/run-all tests/e2e/lib.sh
 check_PROGRAMS += tests/freeport tests/rawclient tests/echo_client tests/slowclient
+TESTS += tests/include-order.sh
+EXTRA_DIST += tests/include-order.sh
 TESTS += tests/e2e/echo.sh tests/e2e/http.sh tests/e2e/sandbox.sh tests/e2e/hostile.sh
 EXTRA_DIST += tests/e2e/echo.sh tests/e2e/http.sh tests/e2e/sandbox.sh tests/e2e/hostile.sh
 

@@ -1,16 +1,5 @@
-# tests/master.mk - the master (prefork, supervision, reload, stop, sd_notify)
-# and its tests
-src_libpreforkd_a_SOURCES += \
-	src/backoff.c src/backoff.h \
-	src/gen.c src/master_impl.h \
-	src/listeners.c src/listeners.h \
-	src/mworker.c \
-	src/notify.c src/notify.h \
-	src/privs.c src/privs.h \
-	src/proc.c src/proc.h \
-	src/proctitle.c src/proctitle.h \
-	src/reload.c
-
+# tests/master.mk - tests of the master (prefork, supervision, reload, stop,
+# sd_notify)
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test_backoff
 tests_test_backoff_SOURCES = tests/test_backoff.c

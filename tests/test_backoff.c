@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "backoff.h"
+#include "core/backoff.h"
 
 #define MAX_STEPS 24
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "http_parse.h"
+#include "http/http_parse.h"
 
 /* from test_http_guard.c */
 const char *guard_place(const char *data, size_t len);

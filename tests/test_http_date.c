@@ -8,7 +8,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "http_date.h"
+#include "http/http_date.h"
 
 struct format_case {
 	const char *name;

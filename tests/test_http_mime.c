@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "mime.h"
+#include "http/mime.h"
 
 #define UTF8 "; charset=utf-8"
 #define BIN  "application/octet-stream"

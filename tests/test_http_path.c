@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "http_path.h"
+#include "http/http_path.h"
 
 /* from test_http_guard.c */
 const char *guard_place(const char *data, size_t len);

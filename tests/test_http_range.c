@@ -6,7 +6,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "http_parse.h"
+#include "http/http_parse.h"
 
 struct range_case {
 	const char *name;

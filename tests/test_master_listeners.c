@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "listeners.h"
+#include "master/listeners.h"
 
 /* Loads a configuration of `workers` workers and listeners on ports[] in
  * mode ("echo" or "http"). */

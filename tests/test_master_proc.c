@@ -13,9 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "privs.h"
-#include "proc.h"
-#include "proctitle.h"
+#include "master/privs.h"
+#include "master/proc.h"
+#include "core/proctitle.h"
 
 struct status_case {
 	const char *name;

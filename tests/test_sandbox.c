@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "sandbox.h"
+#include "worker/sandbox.h"
 
 /* Each probe returns 0 when the call did what the sandbox should let it
  * do (allowed: succeeded; forbidden: failed with EPERM). */

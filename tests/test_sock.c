@@ -17,8 +17,8 @@
 
 #include "testutil.h"
 
-#include "conf.h"
-#include "sock.h"
+#include "conf/conf.h"
+#include "core/sock.h"
 
 static int listen_on(const char *spec, char *err, size_t errlen)
 {

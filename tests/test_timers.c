@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "loop.h"
-#include "tlist.h"
+#include "core/loop.h"
+#include "core/tlist.h"
 
 /* --- tlist: a script of operations on 4 nodes and what must expire */
 enum op { END, TOUCH, UNLINK, EXPIRE }; /* END: zeroed trailing steps */

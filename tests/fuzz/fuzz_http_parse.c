@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http_date.h"
-#include "http_parse.h"
-#include "http_path.h"
+#include "http/http_date.h"
+#include "http/http_parse.h"
+#include "http/http_path.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,10 +7,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "backoff.h"
-#include "conf.h"
+#include "core/backoff.h"
+#include "conf/conf.h"
 #include "listeners.h"
-#include "loop.h"
+#include "core/loop.h"
 
 /* How long a new generation (or a restarted worker) may take to be ready. */
 #define READY_TIMEOUT_MS 10000

@@ -2,8 +2,8 @@
 #ifndef PREFORKD_ECHO_H
 #define PREFORKD_ECHO_H
 
-#include "conn.h"
+#include "net/conn.h"
 
-extern const struct conn_mode echo_mode;
+extern const struct mode echo_mode;
 
 #endif

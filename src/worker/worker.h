@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 
 /* A listening socket the worker serves, and which listener it belongs to. */
 struct worker_socket {

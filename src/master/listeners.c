@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "listeners.h"
-#include "sock.h"
+#include "core/sock.h"
+#include "worker/modes.h"
 
 /* Exactly the same address (unlike conf_same_address, no wildcard match). */
 static bool same_addr(const struct sockaddr_storage *a,
@@ -137,8 +138,8 @@ static int acquire_one(struct listeners *ls, const struct listener_conf *lc,
 		       int workers, unsigned gen, char *err, size_t errlen)
 {
 	struct lsock *s = find(ls, lc);
-	/* An HTTP client speaks first: wake the worker when it has. */
-	bool defer = lc->mode == MODE_HTTP;
+	/* Where the client speaks first, wake the worker when it has. */
+	bool defer = modes_get(lc->mode)->client_speaks_first;
 
 	if (s == NULL && (s = add(ls, lc)) == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <sys/resource.h>
 
-#include "conf.h"
+#include "conf/conf.h"
 
 /*
  * Switches to c->uid/c->gid (setgroups, setresgid, setresuid) when running

@@ -7,45 +7,13 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-#include "buf.h"
-#include "conf.h"
-#include "loop.h"
-#include "tlist.h"
+#include "core/buf.h"
+#include "conf/conf.h"
+#include "core/loop.h"
+#include "core/tlist.h"
+#include "mode.h"
 
-struct conn;
 struct server;
-
-/* The timeout a connection currently waits under; one list per kind. */
-enum conn_timeout {
-	CONN_T_IDLE,	  /* echo: idle_timeout; http: reading a body */
-	CONN_T_KEEPALIVE, /* http: between requests */
-	CONN_T_HEADER,	  /* http: a request head in progress */
-	CONN_T_SEND,	  /* output blocked: send_timeout */
-	CONN_T_LINGER,	  /* after our FIN, discarding what the peer still sends */
-	CONN_T_COUNT,
-	CONN_T_NONE = CONN_T_COUNT,
-};
-
-struct listener;
-
-/* What a mode does with its connections. Every hook is optional but read. */
-struct conn_mode {
-	const char *name;
-	void (*on_open)(struct conn *c);
-	/* The socket may have data and no output is pending. */
-	void (*on_read)(struct conn *c);
-	/* All pending output has been written. */
-	void (*on_drained)(struct conn *c);
-	/* The timeout c waits under has expired (default: close). */
-	void (*on_timeout)(struct conn *c, enum conn_timeout which);
-	/* The worker started draining: finish and close c when convenient. */
-	void (*on_shutdown)(struct conn *c);
-	/* c is closing: release mode state. */
-	void (*on_close)(struct conn *c);
-	/* fd is over max_connections and is about to be closed: tell the
-	 * client why, if the protocol can (optional). */
-	void (*on_refuse)(struct listener *lsn, int fd);
-};
 
 /* The connections of one listener waiting under one kind of timeout. */
 struct conn_tq {
@@ -58,11 +26,11 @@ struct conn_tq {
 struct listener {
 	struct loop_watch watch;
 	const struct listener_conf *conf;
-	const struct conn_mode *mode;
+	const struct mode *mode;
 	struct server *srv;
 	struct conn_tq timeouts[CONN_T_COUNT];
 	struct loop_timer resume; /* re-enables accepting after EMFILE */
-	void *mode_data; /* e.g. the http listener's prepared response */
+	void *mode_data; /* what the mode's listener_init prepared */
 };
 
 enum {

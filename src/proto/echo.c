@@ -52,7 +52,7 @@ static void echo_shutdown(struct conn *c)
 		echo_wait(c);
 }
 
-const struct conn_mode echo_mode = {
+const struct mode echo_mode = {
 	.name = "echo",
 	.on_open = echo_open,
 	.on_read = echo_read,

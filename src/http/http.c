@@ -21,7 +21,7 @@
 #include "http_path.h"
 #include "http_resp.h"
 #include "http_static.h"
-#include "log.h"
+#include "core/log.h"
 
 #define OUT_SIZE (64 * 1024)
 #define SMALL_FILE (16 * 1024) /* copied into the batch, not sendfile'd */
@@ -656,19 +656,6 @@ static void http_refuse(struct listener *lsn, int fd)
 	(void)!send(fd, answer, len, MSG_NOSIGNAL);
 }
 
-const struct conn_mode http_mode = {
-	.name = "http",
-	.on_open = http_open,
-	.on_read = http_read,
-	.on_drained = http_drained,
-	.on_timeout = http_timeout,
-	/* Draining needs no hook: a connection between requests stays until
-	 * its next request (answered with Connection: close) or its
-	 * keep-alive timeout, so no client sees a request go unanswered. */
-	.on_close = http_close,
-	.on_refuse = http_refuse,
-};
-
 static int fixed_prepare(struct fixed *f, const struct http_conf *hc,
 			 int minor, bool ka)
 {
@@ -693,7 +680,9 @@ static int fixed_prepare(struct fixed *f, const struct http_conf *hc,
 	return 0;
 }
 
-int http_listener_init(struct listener *lsn)
+/* Prepares lsn->mode_data (the fixed response, the root, the access log).
+ * Returns 0, or -1 after logging why. */
+static int http_listener_init(struct listener *lsn)
 {
 	const struct http_conf *hc = &lsn->conf->http;
 	struct http_site *site = calloc(1, sizeof(*site));
@@ -726,7 +715,7 @@ int http_listener_init(struct listener *lsn)
 	return 0;
 }
 
-void http_listener_free(struct listener *lsn)
+static void http_listener_free(struct listener *lsn)
 {
 	struct http_site *site = lsn->mode_data;
 
@@ -742,3 +731,29 @@ void http_listener_free(struct listener *lsn)
 	free(site);
 	lsn->mode_data = NULL;
 }
+
+static void http_timeouts(const struct listener_conf *lc,
+			  double secs[CONN_T_COUNT])
+{
+	secs[CONN_T_KEEPALIVE] = lc->http.keepalive_timeout;
+	secs[CONN_T_HEADER] = lc->http.header_timeout;
+}
+
+const struct mode http_mode = {
+	.name = "http",
+	.client_speaks_first = true,
+	.listener_init = http_listener_init,
+	.listener_free = http_listener_free,
+	.timeouts = http_timeouts,
+	.on_open = http_open,
+	.on_read = http_read,
+	.on_drained = http_drained,
+	.on_timeout = http_timeout,
+	/* Draining needs no hook: a connection between requests stays until
+	 * its next request (answered with Connection: close) or its
+	 * keep-alive timeout, so no client sees a request go unanswered. */
+	.on_close = http_close,
+	.on_refuse = http_refuse,
+	.flush = http_log_flush_all,
+	.reopen = http_log_reopen_all,
+};

@@ -12,12 +12,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "core/log.h"
 #include "master.h"
 #include "master_impl.h"
 #include "notify.h"
 #include "proc.h"
-#include "proctitle.h"
+#include "core/proctitle.h"
 
 static size_t live_workers(const struct master *m)
 {

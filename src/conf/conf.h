@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-enum listener_mode { MODE_ECHO, MODE_HTTP };
+/* The modes a listener may name; conf_mode_names spells them. */
+enum listener_mode { MODE_ECHO, MODE_HTTP, MODE_COUNT };
+extern const char *const conf_mode_names[MODE_COUNT + 1];
 enum listener_trigger { TRIGGER_EDGE, TRIGGER_LEVEL };
 
 struct http_conf {

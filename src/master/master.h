@@ -2,7 +2,7 @@
 #ifndef PREFORKD_MASTER_H
 #define PREFORKD_MASTER_H
 
-#include "conf.h"
+#include "conf/conf.h"
 
 /*
  * Runs the master until it stops. Takes ownership of *c (the first

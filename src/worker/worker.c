@@ -10,11 +10,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "conn.h"
-#include "echo.h"
-#include "http.h"
-#include "http_log.h"
-#include "log.h"
+#include "core/log.h"
+#include "modes.h"
+#include "net/conn.h"
 #include "sandbox.h"
 #include "worker.h"
 
@@ -42,7 +40,7 @@ static void stats_tick(struct loop *l, struct loop_timer *t)
 	struct worker *w = container_of(t, struct worker, stats_timer);
 
 	worker_send(w, WORKER_MSG_STATS);
-	http_log_flush_all();
+	modes_flush();
 	loop_timer_arm(l, t, 1000);
 }
 
@@ -83,7 +81,7 @@ static void on_signal(struct loop *l, struct loop_watch *lw, uint32_t ev)
 		case SIGTERM:
 		case SIGINT: worker_drain(w); break;
 		case SIGQUIT: loop_stop(l); break;
-		case SIGUSR1: http_log_reopen_all(); break;
+		case SIGUSR1: modes_reopen(); break;
 		}
 	}
 }
@@ -138,9 +136,10 @@ static int setup_listeners(struct worker *w)
 		struct listener *lsn = &w->listeners[i];
 		lsn->conf = &a->conf->listeners[a->socks[i].listener];
 		lsn->watch.fd = a->socks[i].fd;
-		lsn->mode = lsn->conf->mode == MODE_HTTP ? &http_mode : &echo_mode;
+		lsn->mode = modes_get(lsn->conf->mode);
 		w->nlisteners = i + 1;
-		if (lsn->conf->mode == MODE_HTTP && http_listener_init(lsn) < 0)
+		if (lsn->mode->listener_init != NULL &&
+		    lsn->mode->listener_init(lsn) < 0)
 			return -1;
 		if (listener_start(&w->srv, lsn) < 0) {
 			log_error("%s: epoll: %s", lsn->conf->name, strerror(errno));
@@ -178,8 +177,8 @@ static int worker_setup(struct worker *w)
 static void worker_cleanup(struct worker *w)
 {
 	for (size_t i = 0; i < w->nlisteners; i++)
-		if (w->listeners[i].conf->mode == MODE_HTTP)
-			http_listener_free(&w->listeners[i]);
+		if (w->listeners[i].mode->listener_free != NULL)
+			w->listeners[i].mode->listener_free(&w->listeners[i]);
 	free(w->listeners);
 	if (w->loop != NULL) {
 		server_free(&w->srv);
@@ -211,7 +210,7 @@ int worker_run(const struct worker_args *a)
 		log_error("epoll_wait: %s", strerror(errno));
 		w.status = WORKER_EXIT_SETUP;
 	}
-	http_log_flush_all();
+	modes_flush();
 	worker_cleanup(&w);
 	return w.status;
 }

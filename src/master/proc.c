@@ -11,10 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "core/log.h"
 #include "privs.h"
 #include "proc.h"
-#include "proctitle.h"
+#include "core/proctitle.h"
 
 static int int_cmp(const void *a, const void *b)
 {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "conn.h"
-#include "log.h"
+#include "core/log.h"
 
 #define CONNS_PER_SLAB 256
 #define LINGER_MS 2000
@@ -182,7 +182,7 @@ static void timeouts_fire(struct loop *l, struct loop_timer *t)
 {
 	struct conn_tq *q = container_of(t, struct conn_tq, timer);
 	enum conn_timeout which = (enum conn_timeout)(q - q->lsn->timeouts);
-	const struct conn_mode *mode = q->lsn->mode;
+	const struct mode *mode = q->lsn->mode;
 	uint64_t now = loop_now(l), next;
 	struct tnode *n;
 
@@ -354,7 +354,7 @@ static int conn_flush(struct conn *c)
 static void conn_on_event(struct loop *l, struct loop_watch *w, uint32_t ev)
 {
 	struct conn *c = container_of(w, struct conn, watch);
-	const struct conn_mode *mode = c->lsn->mode;
+	const struct mode *mode = c->lsn->mode;
 
 	if (ev & (LOOP_IN | LOOP_HUP | LOOP_ERR))
 		c->flags |= CONN_READABLE;
@@ -503,16 +503,16 @@ static void listener_on_event(struct loop *l, struct loop_watch *w,
 int listener_start(struct server *s, struct listener *lsn)
 {
 	const struct listener_conf *lc = lsn->conf;
-	const double secs[CONN_T_COUNT] = {
+	double secs[CONN_T_COUNT] = {
 		[CONN_T_IDLE] = lc->idle_timeout,
-		[CONN_T_KEEPALIVE] = lc->http.keepalive_timeout,
-		[CONN_T_HEADER] = lc->http.header_timeout,
 		[CONN_T_SEND] = lc->send_timeout,
 		[CONN_T_LINGER] = LINGER_MS / 1000.0,
 	};
 	uint32_t ev = LOOP_IN | (lc->trigger == TRIGGER_EDGE ? LOOP_EDGE : 0);
 
 	lsn->srv = s;
+	if (lsn->mode->timeouts != NULL)
+		lsn->mode->timeouts(lc, secs);
 	for (int i = 0; i < CONN_T_COUNT; i++) {
 		tlist_init(&lsn->timeouts[i].list, (uint64_t)(secs[i] * 1000));
 		lsn->timeouts[i].timer.fn = timeouts_fire;

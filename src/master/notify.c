@@ -10,7 +10,7 @@
 #include <systemd/sd-daemon.h>
 #endif
 
-#include "log.h"
+#include "core/log.h"
 #include "notify.h"
 
 #ifdef HAVE_LIBSYSTEMD

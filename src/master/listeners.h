@@ -8,8 +8,8 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#include "conf.h"
-#include "worker.h"
+#include "conf/conf.h"
+#include "worker/worker.h"
 
 /* What one generation uses of a socket set. */
 struct lsock_use {

@@ -15,9 +15,14 @@
 #include <unistd.h>
 
 #include "conf_impl.h"
-#include "log.h"
+#include "core/log.h"
 
 #define MAX_WORKERS 1024
+
+const char *const conf_mode_names[MODE_COUNT + 1] = {
+    [MODE_ECHO] = "echo",
+    [MODE_HTTP] = "http",
+};
 
 static const char *const global_names[] = {
     "workers",	      "user",
@@ -286,7 +291,6 @@ static void read_name_listen(struct loader *ld, const config_setting_t *g,
 static void read_listener(struct loader *ld, const config_setting_t *g,
 			  struct listener_conf *l)
 {
-	static const char *const modes[] = {"echo", "http", NULL};
 	static const char *const triggers[] = {"edge", "level", NULL};
 	const config_setting_t *http = config_setting_get_member(g, "http");
 	long long backlog = 511;
@@ -298,7 +302,7 @@ static void read_listener(struct loader *ld, const config_setting_t *g,
 	l->send_timeout = 60.0;
 	check_known(ld, g, &sections[SEC_LISTENER]);
 	read_name_listen(ld, g, l);
-	mode = conf_read_choice(ld, g, "mode", modes, "echo, http", -2);
+	mode = conf_read_choice(ld, g, "mode", conf_mode_names, "echo, http", -2);
 	if (mode == -2)
 		conf_err(ld, g, CONF_ERR_MISSING,
 			 "listener has no 'mode' (echo or http)");

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "http_log.h"
-#include "log.h"
+#include "core/log.h"
 
 #define LOG_BUF_SIZE (32 * 1024)
 

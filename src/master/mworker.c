@@ -11,10 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "core/log.h"
 #include "master_impl.h"
 #include "proc.h"
-#include "worker.h"
+#include "worker/worker.h"
 
 static void on_restart_timer(struct loop *l, struct loop_timer *t);
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "worker.h"
+#include "worker/worker.h"
 
 /*
  * Forks a worker that runs worker_run(a) and exits with its status. The

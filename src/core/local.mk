@@ -1,0 +1,11 @@
+# src/core/local.mk - mechanisms any process may use: the event loop (the only
+# epoll caller), timer lists, buffers, listening sockets, logging, process
+# titles, restart backoff. Includes nothing from the other folders.
+src_libpreforkd_a_SOURCES += \
+	src/core/log.c src/core/log.h \
+	src/core/loop.c src/core/loop.h \
+	src/core/tlist.c src/core/tlist.h \
+	src/core/buf.c src/core/buf.h \
+	src/core/sock.c src/core/sock.h \
+	src/core/proctitle.c src/core/proctitle.h \
+	src/core/backoff.c src/core/backoff.h

@@ -1,0 +1,12 @@
+# src/master/local.mk - the supervisor: generations, the worker table, reload,
+# listening sockets, worker processes, privileges, sd_notify. Uses every
+# folder above it.
+src_libpreforkd_a_SOURCES += \
+	src/master/master.c src/master/master.h \
+	src/master/gen.c src/master/master_impl.h \
+	src/master/mworker.c \
+	src/master/reload.c \
+	src/master/listeners.c src/master/listeners.h \
+	src/master/proc.c src/master/proc.h \
+	src/master/privs.c src/master/privs.h \
+	src/master/notify.c src/master/notify.h
