@@ -91,7 +91,8 @@ struct tjob {
 	struct pool *pool;
 };
 
-#define TJOB(j) ((struct tjob *)(void *)((char *)(j)-offsetof(struct tjob, job)))
+#define TJOB(j) \
+	((struct tjob *)(void *)((char *)(j)-offsetof(struct tjob, job)))
 
 static int signals_blocked(void)
 {
@@ -210,8 +211,10 @@ static void test_start_refuses_empty_sizes(void **state)
 	(void)state;
 	for (size_t i = 0; i < NELEM(cases); i++) {
 		char err[128] = "";
-		struct pool *p = pool_start(cases[i].nthreads,
-					    cases[i].queue_max, err, sizeof(err));
+		struct pool *p;
+
+		p = pool_start(cases[i].nthreads, cases[i].queue_max, err,
+			       sizeof(err));
 
 		if (p != NULL)
 			fail_msg("%s: pool_start succeeded", cases[i].name);
@@ -518,7 +521,8 @@ static void test_overdue_reports_each_job_once(void **state)
 					     tjob_done, base + 500 * i),
 				 0);
 	}
-	assert_int_equal(pool_overdue(p, base + 999, 1000, on_overdue, &log), 0);
+	assert_int_equal(pool_overdue(p, base + 999, 1000, on_overdue, &log),
+			 0);
 	assert_int_equal(pool_overdue(p, base + 1000, 1000, on_overdue, &log),
 			 1);
 	assert_ptr_equal(log.seen[0], &jobs[0].job);

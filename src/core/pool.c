@@ -18,9 +18,9 @@
 struct pool_thread {
 	struct pool *pool;
 	pthread_t tid;
-	pthread_cond_t wake;       /* signalled when cur is set or on stop */
-	struct pool_job *cur;      /* the job it runs, or NULL when idle */
-	uint64_t start_ms;         /* cur's start */
+	pthread_cond_t wake;  /* signalled when cur is set or on stop */
+	struct pool_job *cur; /* the job it runs, or NULL when idle */
+	uint64_t start_ms;    /* cur's start */
 	struct pool_thread *next_idle;
 };
 
@@ -250,8 +250,9 @@ struct pool *pool_start(unsigned nthreads, unsigned queue_max, char *err,
 	int rc = 0;
 
 	if (nthreads == 0 || queue_max == 0) {
-		snprintf(err, errlen, "a pool needs at least one thread and "
-				      "room for one queued job");
+		snprintf(err, errlen,
+			 "a pool needs at least one thread and "
+			 "room for one queued job");
 		return NULL;
 	}
 	p = pool_alloc(nthreads, queue_max);

@@ -35,11 +35,11 @@ struct pool_job {
 };
 
 struct pool_stats {
-	uint64_t submitted; /* submits accepted */
-	uint64_t refused;   /* submits refused because the queue was full */
-	uint64_t finished;  /* jobs whose work returned */
-	uint64_t completed; /* jobs whose done ran */
-	uint64_t wakeups;   /* eventfd writes by the threads */
+	uint64_t submitted;   /* submits accepted */
+	uint64_t refused;     /* submits refused because the queue was full */
+	uint64_t finished;    /* jobs whose work returned */
+	uint64_t completed;   /* jobs whose done ran */
+	uint64_t wakeups;     /* eventfd writes by the threads */
 	unsigned queued_peak; /* most jobs ever waiting in the queue */
 };
 
