@@ -330,6 +330,34 @@ static void test_throughput_table(void **state)
 		run_throughput_case(&throughput_cases[i]);
 }
 
+/* --- many tiny jobs through a small queue: the races between submit,
+ * take, finish and complete lose nothing and repeat nothing */
+static void test_many_short_jobs_each_done_once(void **state)
+{
+	enum { NJOBS = 10000 };
+	struct tjob *jobs = calloc(NJOBS, sizeof(*jobs));
+	struct run r = { .jobs = jobs, .njobs = NJOBS, .queue_max = 8 };
+	struct pool_stats st;
+
+	(void)state;
+	assert_non_null(jobs);
+	r.pool = start(4, 8);
+	pool_on_room(r.pool, on_room, &r);
+	run_feed(&r);
+	assert_int_equal(drive_until_idle(r.pool, 60000), NJOBS);
+	assert_int_equal(r.next, NJOBS);
+	check_once(jobs, NJOBS, 1);
+	pool_stats(r.pool, &st);
+	assert_true(st.queued_peak <= 8);
+	assert_true(r.queued_seen <= 8);
+	assert_true(st.wakeups <= NJOBS);
+	print_message("    %d jobs: %llu wake-ups, %llu refused, %u room calls\n",
+		      NJOBS, (unsigned long long)st.wakeups,
+		      (unsigned long long)st.refused, r.room_calls);
+	pool_stop(r.pool);
+	free(jobs);
+}
+
 /* --- the queue bound, step by step: 2 threads, room for 3 */
 static void test_queue_bound_refuses_then_reopens(void **state)
 {
@@ -661,6 +689,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_refuses_empty_sizes),
 		cmocka_unit_test(test_throughput_table),
+		cmocka_unit_test(test_many_short_jobs_each_done_once),
 		cmocka_unit_test(test_queue_bound_refuses_then_reopens),
 		cmocka_unit_test(test_batch_wakes_loop_once),
 		cmocka_unit_test(test_stuck_table),
