@@ -1,6 +1,8 @@
 /* test_pool.c - the worker thread pool: throughput, exactly-once dones on
  * the loop thread, the queue bound and its room callback, batched wake-ups,
  * stuck and overdue detection, and stop; mostly table-driven */
+#include "config.h"
+
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -84,6 +86,7 @@ struct tjob {
 	atomic_int worked;
 	atomic_int worked_on_main;
 	atomic_int mask_ok; /* work ran with TERM, INT, HUP, CHLD blocked */
+	char thread_name[16]; /* the name of the thread work ran on */
 	int done, done_off_main;
 	int resubmit; /* done submits the job again this many times */
 	int submit_in_done; /* what that submit returned (-1: errno kept) */
@@ -114,6 +117,8 @@ static void tjob_work(struct pool_job *job)
 	if (pthread_equal(pthread_self(), main_thread))
 		t->worked_on_main++;
 	t->mask_ok = signals_blocked();
+	pthread_getname_np(pthread_self(), t->thread_name,
+			   sizeof(t->thread_name));
 	if (t->gate != NULL)
 		gate_pass(t->gate);
 	if (t->sleep_ms > 0)
@@ -659,8 +664,9 @@ static void test_done_resubmits_its_job(void **state)
 	pool_stop(p);
 }
 
-/* --- the threads block every signal; the caller's mask is untouched */
-static void test_threads_block_signals_caller_mask_kept(void **state)
+/* --- the threads block every signal and are named; the caller's mask is
+ * untouched */
+static void test_threads_block_signals_named_caller_mask_kept(void **state)
 {
 	sigset_t before, after, usr2;
 	struct tjob job = { 0 };
@@ -680,6 +686,7 @@ static void test_threads_block_signals_caller_mask_kept(void **state)
 	assert_int_equal(submit(p, &job), 0);
 	assert_int_equal(drive_until_idle(p, 5000), 1);
 	check_once(&job, 1, 1); /* includes mask_ok */
+	assert_true(strncmp(job.thread_name, "pool ", 5) == 0);
 	pool_stop(p);
 	pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
 }
@@ -697,7 +704,7 @@ int main(void)
 		cmocka_unit_test(test_start_time_of_queued_job_is_the_threads),
 		cmocka_unit_test(test_stop_table),
 		cmocka_unit_test(test_done_resubmits_its_job),
-		cmocka_unit_test(test_threads_block_signals_caller_mask_kept),
+		cmocka_unit_test(test_threads_block_signals_named_caller_mask_kept),
 	};
 
 	main_thread = pthread_self();

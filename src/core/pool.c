@@ -225,10 +225,12 @@ static void pool_join(struct pool *p, unsigned n)
 }
 
 /* Creates the threads with every signal blocked (they inherit the mask);
- * the caller's mask is restored. Returns how many were started. */
+ * the caller's mask is restored. Each is named "pool N" (ps -L, top -H).
+ * Returns how many were started. */
 static unsigned pool_spawn(struct pool *p, unsigned nthreads, int *err)
 {
 	sigset_t all, old;
+	char name[16]; /* the kernel's limit, with the NUL */
 	unsigned n;
 
 	sigfillset(&all);
@@ -238,6 +240,8 @@ static unsigned pool_spawn(struct pool *p, unsigned nthreads, int *err)
 				      &p->threads[n]);
 		if (*err != 0)
 			break;
+		snprintf(name, sizeof(name), "pool %u", n);
+		pthread_setname_np(p->threads[n].tid, name); /* a nicety */
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return n;
