@@ -20,8 +20,9 @@ typedef void pool_done_fn(struct pool_job *job);
 typedef void pool_room_fn(struct pool *p, void *data);
 
 /* Embed one in the object that owns the work; recover it with container_of
- * (core/loop.h). The pool writes every field; the caller reads start_ms and
- * end_ms in done, nothing while the job is in the pool. */
+ * (core/loop.h). Zero it before its first submit; the pool writes every
+ * field from then on. The caller may read submit_ms, start_ms and end_ms in
+ * done, and nothing while the job is in the pool. */
 struct pool_job {
 	struct pool_job *next; /* queue or completion list */
 	pool_work_fn *work;
@@ -51,7 +52,8 @@ struct pool_stats {
  */
 
 /* Starts nthreads threads (>= 1) that run jobs from a queue of at most
- * queue_max (>= 1) jobs waiting for a thread. Call it in the process that
+ * queue_max (>= 1) jobs waiting for a thread (so at most nthreads +
+ * queue_max jobs are submitted and not yet finished). Call it in the process that
  * will use the pool (after fork: threads do not survive fork) and before
  * a sandbox that forbids clone. The threads block every signal, so that
  * signals reach the process's signalfd; the caller's mask is unchanged.
