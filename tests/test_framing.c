@@ -22,9 +22,13 @@ struct bytes {
 	size_t n;
 };
 
-#define B(s) {(s), sizeof(s) - 1} /* a literal, NUL bytes included */
-#define D64                                                                    \
-	"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde!"
+/* a literal, NUL bytes included; a list of them for the expected frames */
+/* clang-format off */
+#define B(s)        {(s), sizeof(s) - 1}
+#define FRAMES(...) {__VA_ARGS__}
+#define NO_FRAMES   {{0}}
+/* clang-format on */
+#define D64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde!"
 
 static const struct framing lf = {FRAMING_DELIMITER, "\n", 1, 16};
 static const struct framing crlf2 = {FRAMING_DELIMITER, "\r\n\r\n", 4, 64};
@@ -49,123 +53,125 @@ struct frame_case {
 	const char *why;	 /* TOO_BIG, BAD: part of the reason */
 };
 
-#define PENDING(n)  .end = FRAMING_NEED_MORE, .left = (n)
-#define TOO_BIG(w)  .end = FRAMING_TOO_BIG, .why = (w)
-#define REFUSED(w)  .end = FRAMING_BAD, .why = (w)
+#define PENDING(n) .end = FRAMING_NEED_MORE, .left = (n)
+#define TOO_BIG(w) .end = FRAMING_TOO_BIG, .why = (w)
+#define REFUSED(w) .end = FRAMING_BAD, .why = (w)
 
 static const struct frame_case cases[] = {
     /* ---- delimiter "\n" ---- */
-    {"line", &lf, B("hello\n"), {B("hello")}, PENDING(0)},
-    {"empty line is a message", &lf, B("\n"), {B("")}, PENDING(0)},
+    {"line", &lf, B("hello\n"), FRAMES(B("hello")), PENDING(0)},
+    {"empty line is a message", &lf, B("\n"), FRAMES(B("")), PENDING(0)},
     {"several lines in one buffer", &lf, B("a\nbb\n\nccc\n"),
-     {B("a"), B("bb"), B(""), B("ccc")}, PENDING(0)},
-    {"partial line stays pending", &lf, B("a\nbc"), {B("a")}, PENDING(2)},
-    {"NUL bytes are payload", &lf, B("a\0b\n"), {B("a\0b")}, PENDING(0)},
+     FRAMES(B("a"), B("bb"), B(""), B("ccc")), PENDING(0)},
+    {"partial line stays pending", &lf, B("a\nbc"), FRAMES(B("a")), PENDING(2)},
+    {"NUL bytes are payload", &lf, B("a\0b\n"), FRAMES(B("a\0b")), PENDING(0)},
     {"line of exactly max_message", &lf, B("0123456789abcdef\n"),
-     {B("0123456789abcdef")}, PENDING(0)},
-    {"line one byte over max_message", &lf, B("0123456789abcdefg\n"),
-     {{0}}, TOO_BIG("max_message")},
+     FRAMES(B("0123456789abcdef")), PENDING(0)},
+    {"line one byte over max_message", &lf, B("0123456789abcdefg\n"), NO_FRAMES,
+     TOO_BIG("max_message")},
     {"max_message bytes without a delimiter may still end", &lf,
-     B("0123456789abcdef"), {{0}}, PENDING(16)},
-    {"max_message + 1 bytes without a delimiter", &lf,
-     B("0123456789abcdefg"), {{0}}, TOO_BIG("max_message")},
+     B("0123456789abcdef"), NO_FRAMES, PENDING(16)},
+    {"max_message + 1 bytes without a delimiter", &lf, B("0123456789abcdefg"),
+     NO_FRAMES, TOO_BIG("max_message")},
     {"over max after good lines", &lf, B("ok\n0123456789abcdefgh"),
-     {B("ok")}, TOO_BIG("max_message")},
+     FRAMES(B("ok")), TOO_BIG("max_message")},
 
     /* ---- multi-byte delimiters, self-overlapping ---- */
-    {"blank-line delimiter alone", &crlf2, B("\r\n\r\n"), {B("")},
+    {"blank-line delimiter alone", &crlf2, B("\r\n\r\n"), FRAMES(B("")),
      PENDING(0)},
     {"CRLF CR then the delimiter", &crlf2, B("a\r\n\r\r\n\r\n"),
-     {B("a\r\n\r")}, PENDING(0)},
+     FRAMES(B("a\r\n\r")), PENDING(0)},
     {"first of overlapping delimiters wins", &crlf2, B("\r\n\r\n\r\n"),
-     {B("")}, PENDING(2)},
+     FRAMES(B("")), PENDING(2)},
     {"two delimiters back to back", &crlf2, B("x\r\n\r\n\r\n\r\n"),
-     {B("x"), B("")}, PENDING(0)},
+     FRAMES(B("x"), B("")), PENDING(0)},
     {"single CRLFs are payload", &crlf2, B("a\r\nb\r\nc\r\n\r\n"),
-     {B("a\r\nb\r\nc")}, PENDING(0)},
-    {"aab found inside aaab", &aab, B("aaab"), {B("a")}, PENDING(0)},
-    {"aab found inside aaaab", &aab, B("aaaab"), {B("aa")}, PENDING(0)},
-    {"aab twice, empty messages", &aab, B("aabaab"), {B(""), B("")},
+     FRAMES(B("a\r\nb\r\nc")), PENDING(0)},
+    {"aab found inside aaab", &aab, B("aaab"), FRAMES(B("a")), PENDING(0)},
+    {"aab found inside aaaab", &aab, B("aaaab"), FRAMES(B("aa")), PENDING(0)},
+    {"aab twice, empty messages", &aab, B("aabaab"), FRAMES(B(""), B("")),
      PENDING(0)},
-    {"aab after ab", &aab, B("abaabaa"), {B("ab")}, PENDING(2)},
-    {"NUL NUL delimiter", &nul2, B("x\0y\0\0\0\0"), {B("x\0y"), B("")},
+    {"aab after ab", &aab, B("abaabaa"), FRAMES(B("ab")), PENDING(2)},
+    {"NUL NUL delimiter", &nul2, B("x\0y\0\0\0\0"), FRAMES(B("x\0y"), B("")),
      PENDING(0)},
-    {"64-byte delimiter", &d64, B("m" D64 D64 "n"), {B("m"), B("")},
+    {"64-byte delimiter", &d64, B("m" D64 D64 "n"), FRAMES(B("m"), B("")),
      PENDING(1)},
     {"64-byte delimiter nearly matched is payload", &d64,
      B("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde?"),
-     {{0}}, PENDING(64)},
+     NO_FRAMES, PENDING(64)},
 
     /* ---- length32 ---- */
-    {"length32 message", &l32, B("\0\0\0\5hello"), {B("hello")}, PENDING(0)},
-    {"length32 empty message", &l32, B("\0\0\0\0"), {B("")}, PENDING(0)},
+    {"length32 message", &l32, B("\0\0\0\5hello"), FRAMES(B("hello")),
+     PENDING(0)},
+    {"length32 empty message", &l32, B("\0\0\0\0"), FRAMES(B("")), PENDING(0)},
     {"length32 several messages", &l32, B("\0\0\0\1a\0\0\0\0\0\0\0\2bc"),
-     {B("a"), B(""), B("bc")}, PENDING(0)},
+     FRAMES(B("a"), B(""), B("bc")), PENDING(0)},
     {"length32 payload holds delimiter bytes", &l32,
-     B("\0\0\0\7\r\n\r\n\n\0\0"), {B("\r\n\r\n\n\0\0")}, PENDING(0)},
+     B("\0\0\0\7\r\n\r\n\n\0\0"), FRAMES(B("\r\n\r\n\n\0\0")), PENDING(0)},
     {"length32 payload of exactly max_message", &l32,
      B("\0\0\0\x10"
        "0123456789abcdef"),
-     {B("0123456789abcdef")}, PENDING(0)},
-    {"length32 header one over max_message", &l32, B("\0\0\0\x11"), {{0}},
+     FRAMES(B("0123456789abcdef")), PENDING(0)},
+    {"length32 header one over max_message", &l32, B("\0\0\0\x11"), NO_FRAMES,
      TOO_BIG("max_message")},
-    {"length32 header 4 GiB - 1", &l32, B("\xff\xff\xff\xff"), {{0}},
+    {"length32 header 4 GiB - 1", &l32, B("\xff\xff\xff\xff"), NO_FRAMES,
      TOO_BIG("max_message")},
-    {"length32 high byte counts", &l32, B("\1\0\0\0"), {{0}},
+    {"length32 high byte counts", &l32, B("\1\0\0\0"), NO_FRAMES,
      TOO_BIG("max_message")},
-    {"length32 partial payload pending", &l32, B("\0\0\0\5he"), {{0}},
+    {"length32 partial payload pending", &l32, B("\0\0\0\5he"), NO_FRAMES,
      PENDING(6)},
-    {"length32 partial header pending", &l32, B("\0\0\0\1a\0\0"), {B("a")},
-     PENDING(2)},
+    {"length32 partial header pending", &l32, B("\0\0\0\1a\0\0"),
+     FRAMES(B("a")), PENDING(2)},
 
     /* ---- netstring ---- */
-    {"netstring message", &ns, B("5:hello,"), {B("hello")}, PENDING(0)},
-    {"netstring empty message", &ns, B("0:,"), {B("")}, PENDING(0)},
+    {"netstring message", &ns, B("5:hello,"), FRAMES(B("hello")), PENDING(0)},
+    {"netstring empty message", &ns, B("0:,"), FRAMES(B("")), PENDING(0)},
     {"netstring several messages", &ns, B("3:abc,0:,1:x,"),
-     {B("abc"), B(""), B("x")}, PENDING(0)},
+     FRAMES(B("abc"), B(""), B("x")), PENDING(0)},
     {"netstring payload with colon and comma", &ns, B("5:1:2,3,"),
-     {B("1:2,3")}, PENDING(0)},
-    {"netstring payload of exactly max_message", &ns,
-     B("16:0123456789abcdef,"), {B("0123456789abcdef")}, PENDING(0)},
-    {"netstring length one over max_message", &ns, B("17:"), {{0}},
+     FRAMES(B("1:2,3")), PENDING(0)},
+    {"netstring payload of exactly max_message", &ns, B("16:0123456789abcdef,"),
+     FRAMES(B("0123456789abcdef")), PENDING(0)},
+    {"netstring length one over max_message", &ns, B("17:"), NO_FRAMES,
      TOO_BIG("max_message")},
-    {"netstring over max decided before the colon", &ns, B("170"), {{0}},
+    {"netstring over max decided before the colon", &ns, B("170"), NO_FRAMES,
      TOO_BIG("max_message")},
     {"netstring length that overflows size_t", &ns,
-     B("99999999999999999999999999:"), {{0}}, TOO_BIG("max_message")},
+     B("99999999999999999999999999:"), NO_FRAMES, TOO_BIG("max_message")},
     {"netstring max 0 takes only empty messages", &ns0, B("0:,0:,1:x,"),
-     {B(""), B("")}, TOO_BIG("max_message")},
-    {"netstring leading zero", &ns, B("05:hello,"), {{0}},
+     FRAMES(B(""), B("")), TOO_BIG("max_message")},
+    {"netstring leading zero", &ns, B("05:hello,"), NO_FRAMES,
      REFUSED("leading zero")},
-    {"netstring double zero", &ns, B("00:,"), {{0}}, REFUSED("leading zero")},
-    {"netstring missing comma", &ns, B("5:hello;"), {{0}},
+    {"netstring double zero", &ns, B("00:,"), NO_FRAMES,
+     REFUSED("leading zero")},
+    {"netstring missing comma", &ns, B("5:hello;"), NO_FRAMES,
      REFUSED("no comma")},
-    {"netstring payload longer than its length", &ns, B("3:hello,"), {{0}},
+    {"netstring payload longer than its length", &ns, B("3:hello,"), NO_FRAMES,
      REFUSED("no comma")},
-    {"netstring non-digit in length", &ns, B("5x:hello,"), {{0}},
+    {"netstring non-digit in length", &ns, B("5x:hello,"), NO_FRAMES,
      REFUSED("non-digit")},
-    {"netstring space before the colon", &ns, B("5 :hello,"), {{0}},
+    {"netstring space before the colon", &ns, B("5 :hello,"), NO_FRAMES,
      REFUSED("non-digit")},
-    {"netstring empty length", &ns, B(":,"), {{0}}, REFUSED("no length")},
-    {"netstring negative length", &ns, B("-1:x,"), {{0}},
+    {"netstring empty length", &ns, B(":,"), NO_FRAMES, REFUSED("no length")},
+    {"netstring negative length", &ns, B("-1:x,"), NO_FRAMES,
      REFUSED("no length")},
-    {"netstring leading space", &ns, B(" 5:hello,"), {{0}},
+    {"netstring leading space", &ns, B(" 5:hello,"), NO_FRAMES,
      REFUSED("no length")},
     {"netstring garbage after a good message", &ns, B("3:abc,x"),
-     {B("abc")}, REFUSED("no length")},
-    {"netstring stray comma after a message", &ns, B("1:a,,"), {B("a")},
+     FRAMES(B("abc")), REFUSED("no length")},
+    {"netstring stray comma after a message", &ns, B("1:a,,"), FRAMES(B("a")),
      REFUSED("no length")},
-    {"netstring waiting for its comma", &ns, B("5:hello"), {{0}},
+    {"netstring waiting for its comma", &ns, B("5:hello"), NO_FRAMES,
      PENDING(7)},
-    {"netstring waiting after its digits", &ns, B("1:a,12"), {B("a")},
+    {"netstring waiting after its digits", &ns, B("1:a,12"), FRAMES(B("a")),
      PENDING(2)},
 
     /* ---- a struct framing that cannot frame ---- */
-    {"framing none has no messages", &none, B("abc"), {{0}},
+    {"framing none has no messages", &none, B("abc"), NO_FRAMES,
      REFUSED("none")},
-    {"empty delimiter refused", &no_delim, B("abc"), {{0}},
+    {"empty delimiter refused", &no_delim, B("abc"), NO_FRAMES,
      REFUSED("delimiter")},
-    {"65-byte delimiter refused", &long_delim, B("abc"), {{0}},
+    {"65-byte delimiter refused", &long_delim, B("abc"), NO_FRAMES,
      REFUSED("delimiter")},
 };
 
@@ -390,8 +396,8 @@ static void test_byte_by_byte_reads_each_byte_once(void **state)
 				 FRAMING_NEED_MORE);
 		/* everything up to 3 bytes before the end is done with */
 		if (i == 2 * page + 3)
-			assert_int_equal(
-			    mprotect(region, 2 * page, PROT_NONE), 0);
+			assert_int_equal(mprotect(region, 2 * page, PROT_NONE),
+					 0);
 	}
 	assert_int_equal(framing_next(&f, &st, region, n, &fr), FRAMING_FRAME);
 	assert_int_equal(fr.len, n - 4);
@@ -411,8 +417,7 @@ struct big_case {
 };
 
 static const struct big_case big_cases[] = {
-    {"delimiter", {FRAMING_DELIMITER, "\r\nEOF\r\n", 7, MIB}, "", 0,
-     MIB + 7},
+    {"delimiter", {FRAMING_DELIMITER, "\r\nEOF\r\n", 7, MIB}, "", 0, MIB + 7},
     {"length32", {FRAMING_LENGTH32, NULL, 0, MIB}, "\0\xa0\0\0", 4, 4},
     {"netstring", {FRAMING_NETSTRING, NULL, 0, MIB}, "10485760:", 9, 8},
 };
@@ -503,8 +508,7 @@ static const struct encode_case encode_cases[] = {
     {"NUL delimiter as tail", &nul2, 0, B(""), B("\0\0")},
     {"length32 empty", &l32, 0, B("\0\0\0\0"), B("")},
     {"length32 big-endian", &l32, 0x01020304, B("\1\2\3\4"), B("")},
-    {"length32 4 GiB - 1", &l32, 0xffffffffu, B("\xff\xff\xff\xff"),
-     B("")},
+    {"length32 4 GiB - 1", &l32, 0xffffffffu, B("\xff\xff\xff\xff"), B("")},
     {"netstring empty", &ns, 0, B("0:"), B(",")},
     {"netstring decimal", &ns, 1234567890, B("1234567890:"), B(",")},
 #if SIZE_MAX == UINT64_MAX
@@ -541,11 +545,11 @@ static void test_encode_refuses_what_cannot_be_framed(void **state)
 /* Encoded answers, several in a row, decode to the same payloads. */
 static void test_encode_round_trips_through_decode(void **state)
 {
-	static const struct framing *fs[] = {&lf, &crlf2, &aab, &nul2, &d64,
-					     &l32, &ns};
+	static const struct framing *fs[] = {&lf,  &crlf2, &aab, &nul2,
+					     &d64, &l32,   &ns};
 	static const struct bytes payloads[] = {
-	    B(""), B("x"), B("hello, world"), B("\0\1\2"), B("aa"),
-	    B("0123456789abcdef")};
+	    B(""),	 B("x"),  B("hello, world"),
+	    B("\0\1\2"), B("aa"), B("0123456789abcdef")};
 	char stream[1024];
 	struct framing_frame fr;
 	struct framing_wire w;
@@ -640,10 +644,9 @@ int main(void)
 		tests[n++] = (struct CMUnitTest){
 		    names[2 * i], test_10mib_refused_before_1mib_is_read, NULL,
 		    NULL, (void *)&big_cases[i]};
-		tests[n++] = (struct CMUnitTest){names[2 * i + 1],
-						 test_1mib_message_delivered,
-						 NULL, NULL,
-						 (void *)&big_cases[i]};
+		tests[n++] = (struct CMUnitTest){
+		    names[2 * i + 1], test_1mib_message_delivered, NULL, NULL,
+		    (void *)&big_cases[i]};
 	}
 	for (i = 0; i < NENCODE; i++)
 		tests[n++] =

@@ -80,9 +80,8 @@ static size_t delim_find(const char *buf, size_t from, size_t last,
  * bytes are ever examined.
  */
 static enum framing_result delim_next(const struct framing *f,
-				      struct framing_state *st,
-				      const char *buf, size_t len,
-				      struct framing_frame *fr)
+				      struct framing_state *st, const char *buf,
+				      size_t len, struct framing_frame *fr)
 {
 	size_t dl = f->delim_len, from = 0, last, p;
 
@@ -156,8 +155,9 @@ static enum framing_result netstring_head(const char *buf, size_t len,
 		}
 		if (buf[i] < '0' || buf[i] > '9')
 			return give_up(fr, FRAMING_BAD,
-				       i == 0 ? "netstring: no length"
-					      : "netstring: non-digit in length");
+				       i == 0
+					   ? "netstring: no length"
+					   : "netstring: non-digit in length");
 		if (i == 1 && buf[0] == '0')
 			return give_up(fr, FRAMING_BAD,
 				       "netstring: leading zero in length");
@@ -227,8 +227,7 @@ static size_t netstring_encode(size_t len, char *head)
 	return n + 1;
 }
 
-int framing_encode(const struct framing *f, size_t len,
-		   struct framing_wire *w)
+int framing_encode(const struct framing *f, size_t len, struct framing_wire *w)
 {
 	w->head_len = 0;
 	w->tail = "";

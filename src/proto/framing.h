@@ -89,7 +89,6 @@ struct framing_wire {
  * not apply max_message (that is the peer's limit) and does not look at
  * the payload: one that holds the delimiter reads as several messages.
  */
-int framing_encode(const struct framing *f, size_t len,
-		   struct framing_wire *w);
+int framing_encode(const struct framing *f, size_t len, struct framing_wire *w);
 
 #endif

@@ -81,8 +81,8 @@ static void run_step(const struct framing *f, struct framing_state *st,
 		res = framing_next(f, st, buf, avail - r->pos, &fr);
 		if (res == FRAMING_FRAME) {
 			check_frame(f, buf, avail - r->pos, &fr);
-			r->frames[r->n++] = (struct frame){
-			    r->pos, fr.off, fr.len, fr.consumed};
+			r->frames[r->n++] =
+			    (struct frame){r->pos, fr.off, fr.len, fr.consumed};
 			r->pos += fr.consumed;
 			CHECK(st->scanned == 0);
 		} else if (res == FRAMING_NEED_MORE) {
@@ -98,9 +98,8 @@ static void run_step(const struct framing *f, struct framing_state *st,
 
 /* ---- the oracle: the same decisions, found the slow, obvious way ---- */
 
-static enum framing_result oracle_delim(const struct framing *f,
-					const char *b, size_t len,
-					struct frame *o)
+static enum framing_result oracle_delim(const struct framing *f, const char *b,
+					size_t len, struct frame *o)
 {
 	size_t p, dl = f->delim_len;
 
@@ -110,8 +109,7 @@ static enum framing_result oracle_delim(const struct framing *f,
 			return FRAMING_FRAME;
 		}
 	}
-	return len >= f->max_message + dl ? FRAMING_TOO_BIG
-					  : FRAMING_NEED_MORE;
+	return len >= f->max_message + dl ? FRAMING_TOO_BIG : FRAMING_NEED_MORE;
 }
 
 static enum framing_result oracle_length32(const struct framing *f,
