@@ -239,6 +239,10 @@ static void feed_to(struct feed *fd, size_t avail)
 		if (r != FRAMING_NEED_MORE) {
 			fd->why = fr.why;
 			fd->closed = true;
+		} else if (len >= framing_bound(fd->c->f)) {
+			fail_msg("%s (%s): undecided at %zu bytes, bound %zu",
+				 fd->c->name, fd->how, len,
+				 framing_bound(fd->c->f));
 		} else if (fd->c->f->kind == FRAMING_DELIMITER &&
 			   fd->st.scanned != len) {
 			fail_msg("%s (%s): scanned %zu of %zu bytes",
@@ -373,9 +377,9 @@ static void test_scanned_bytes_never_read_again(void **state)
 	assert_int_equal(munmap(region, 2 * page), 0);
 }
 
-/* Fed one byte at a time, a long delimited message costs each call only
- * the new byte: with the first page of the message unreadable after it
- * was scanned, the message is still found. */
+/* Fed one byte at a time, a three-page message is found with its first
+ * two pages unreadable from the moment the search has passed them: each
+ * call reads only the new byte and the delim_len - 1 before it. */
 static void test_byte_by_byte_reads_each_byte_once(void **state)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), n = 3 * page, i;
@@ -451,7 +455,7 @@ static void test_10mib_refused_before_1mib_is_read(void **state)
 		r = framing_next(&c->f, &st, s, n, &fr);
 	assert_int_equal(r, FRAMING_TOO_BIG);
 	assert_int_equal(n - 1, c->decided_at);
-	assert_true(n - 1 <= MIB + 7);
+	assert_true(n - 1 <= framing_bound(&c->f));
 	assert_true(fr.len > MIB);
 	/* in 64 KiB reads: refused at the first read past the point */
 	st = (struct framing_state){0};
@@ -487,6 +491,7 @@ static void test_1mib_message_delivered(void **state)
 		r = framing_next(&c->f, &st, s, n, &fr);
 	assert_int_equal(r, FRAMING_FRAME);
 	assert_int_equal(n - 1, len);
+	assert_int_equal(len, framing_bound(&c->f)); /* the largest message */
 	assert_int_equal(fr.off, w.head_len);
 	assert_int_equal(fr.len, MIB);
 	assert_int_equal(fr.consumed, len);
@@ -586,6 +591,35 @@ static void test_encode_round_trips_through_decode(void **state)
 	}
 }
 
+/* The input bound: exactly what the largest message takes. */
+static void test_bound(void **state)
+{
+	static const struct {
+		struct framing f;
+		size_t want;
+	} bounds[] = {
+	    {{FRAMING_DELIMITER, "\r\n", 2, 100}, 102},
+	    {{FRAMING_DELIMITER, "\r\n", 2, SIZE_MAX - 1}, SIZE_MAX},
+	    {{FRAMING_DELIMITER, "", 0, 100}, 0},
+	    {{FRAMING_LENGTH32, NULL, 0, 100}, 104},
+	    {{FRAMING_LENGTH32, NULL, 0, SIZE_MAX}, SIZE_MAX},
+	    {{FRAMING_NETSTRING, NULL, 0, 0}, 3},     /* "0:," */
+	    {{FRAMING_NETSTRING, NULL, 0, 9}, 12},    /* "9:" 9 "," */
+	    {{FRAMING_NETSTRING, NULL, 0, 10}, 14},   /* "10:" 10 "," */
+	    {{FRAMING_NETSTRING, NULL, 0, 99}, 103},  /* "99:" 99 "," */
+	    {{FRAMING_NETSTRING, NULL, 0, 100}, 105}, /* "100:" 100 "," */
+	    {{FRAMING_NETSTRING, NULL, 0, SIZE_MAX}, SIZE_MAX},
+	    {{FRAMING_NONE, NULL, 0, 100}, 0},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bounds) / sizeof(*bounds); i++)
+		if (framing_bound(&bounds[i].f) != bounds[i].want)
+			fail_msg("bound %zu: %zu, want %zu", i,
+				 framing_bound(&bounds[i].f), bounds[i].want);
+}
+
 /* ---- configuration names ---- */
 
 static void test_kind_names(void **state)
@@ -624,7 +658,7 @@ static void test_kind_names(void **state)
 #define NCASES	(sizeof(cases) / sizeof(cases[0]))
 #define NBIG	(sizeof(big_cases) / sizeof(big_cases[0]))
 #define NENCODE (sizeof(encode_cases) / sizeof(encode_cases[0]))
-#define NOTHER	6
+#define NOTHER	7
 
 int main(void)
 {
@@ -662,6 +696,7 @@ int main(void)
 	    test_encode_refuses_what_cannot_be_framed);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(
 	    test_encode_round_trips_through_decode);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_bound);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_kind_names);
 	return _cmocka_run_group_tests("framing", tests, n, NULL, NULL);
 }

@@ -211,6 +211,31 @@ enum framing_result framing_next(const struct framing *f,
 	return give_up(fr, FRAMING_BAD, "framing: bad kind or delimiter");
 }
 
+/* a + b, or SIZE_MAX when that does not fit. */
+static size_t size_add(size_t a, size_t b)
+{
+	return a > SIZE_MAX - b ? SIZE_MAX : a + b;
+}
+
+size_t framing_bound(const struct framing *f)
+{
+	size_t digits = 1, v;
+
+	switch (f->kind) {
+	case FRAMING_DELIMITER:
+		if (!delim_valid(f))
+			return 0;
+		return size_add(f->max_message, f->delim_len);
+	case FRAMING_LENGTH32: return size_add(f->max_message, 4);
+	case FRAMING_NETSTRING:
+		for (v = f->max_message; v >= 10; v /= 10)
+			digits++;
+		return size_add(f->max_message, digits + 2);
+	case FRAMING_NONE: return 0;
+	}
+	return 0;
+}
+
 /* Writes len in decimal and a colon into head; returns the length. */
 static size_t netstring_encode(size_t len, char *head)
 {

@@ -73,6 +73,15 @@ enum framing_result framing_next(const struct framing *f,
 				 struct framing_state *st, const char *buf,
 				 size_t len, struct framing_frame *fr);
 
+/*
+ * The input one message may need before framing_next decides: it never
+ * says FRAMING_NEED_MORE for len >= this, so a connection's input buffer
+ * of this size is always enough (max_message + delim_len; + 4 for
+ * length32; + digits of max_message + 2 for netstring). SIZE_MAX when it
+ * does not fit; 0 for FRAMING_NONE or a bad struct framing.
+ */
+size_t framing_bound(const struct framing *f);
+
 /* How an answer of a given length goes on the wire: head (in the struct)
  * + payload + tail, so the payload is sent from where it is. */
 struct framing_wire {

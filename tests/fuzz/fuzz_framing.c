@@ -87,6 +87,7 @@ static void run_step(const struct framing *f, struct framing_state *st,
 			CHECK(st->scanned == 0);
 		} else if (res == FRAMING_NEED_MORE) {
 			CHECK(st->scanned <= avail - r->pos);
+			CHECK(avail - r->pos < framing_bound(f));
 		} else {
 			CHECK(fr.why != NULL);
 			r->why = fr.why;
