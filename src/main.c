@@ -9,6 +9,7 @@
 #include "conf/conf.h"
 #include "core/log.h"
 #include "master/master.h"
+#include "worker/modes.h"
 
 #define DEFAULT_CONF SYSCONFDIR "/preforkd/preforkd.conf"
 
@@ -25,11 +26,17 @@ static void usage(FILE *out)
 		DEFAULT_CONF);
 }
 
-/* Loads path into *c; on failure prints every error and returns -1. */
+/* Loads path into *c and prepares its listeners (loads modules); on
+ * failure prints every error and returns -1. */
 static int load_or_report(const char *path, struct conf *c)
 {
 	struct conf_errors errs = { 0 };
 	int rc = conf_load(path, c, &errs);
+
+	if (rc == 0 && modes_prepare(c, &errs) < 0) {
+		conf_free(c);
+		rc = -1;
+	}
 
 	for (size_t i = 0; i < errs.n; i++)
 		fprintf(stderr, "%s\n", errs.v[i].msg);

@@ -60,7 +60,7 @@ echo "ok: signals documented:" $sigs
 
 # 4. Every setting name of src/conf/conf.c's tables has an entry in
 # preforkd.conf.5.
-settings=$(awk '/^static const char \*const (global|listener|http)_names\[\]/ { t = 1 }
+settings=$(awk '/^static const char \*const (global|listener|http|module)_names\[\]/ { t = 1 }
 	t { s = $0; while (match(s, /"[a-z_]+"/)) {
 		print substr(s, RSTART + 1, RLENGTH - 2); s = substr(s, RSTART + RLENGTH) } }
 	t && /};/ { t = 0 }' "$TOP/src/conf/conf.c" | sort -u)

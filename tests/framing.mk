@@ -1,6 +1,5 @@
-# tests/framing.mk - message framing for handler modules (delimiter,
-# length32, netstring): the pure code, its unit tests and its fuzzer
-src_libpreforkd_a_SOURCES += src/proto/framing.c src/proto/framing.h
+# tests/framing.mk - unit tests and the fuzzer of message framing for
+# handler modules (src/proto/framing.c)
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/test_framing

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
+#include <syslog.h> /* LOG_ERR ... LOG_DEBUG, for log() */
 
 #ifdef __cplusplus
 extern "C" {
@@ -58,7 +59,8 @@ struct pfd_handler {
 #define PFD_HANDLER_HEAD .abi_major = PFD_ABI_MAJOR, .abi_minor = PFD_ABI_MINOR, \
 	.size = sizeof(struct pfd_handler)
 
-/* The one symbol a module exports. */
+/* The one symbol a module exports (visible even under -fvisibility=hidden). */
+__attribute__((visibility("default")))
 const struct pfd_handler *preforkd_handler_1(const struct pfd_host *host);
 
 #ifdef __cplusplus

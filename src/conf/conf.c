@@ -22,6 +22,7 @@
 const char *const conf_mode_names[MODE_COUNT + 1] = {
     [MODE_ECHO] = "echo",
     [MODE_HTTP] = "http",
+    [MODE_MODULE] = "module",
 };
 
 static const char *const global_names[] = {
@@ -33,16 +34,19 @@ static const char *const global_names[] = {
 };
 static const char *const listener_names[] = {
     "name",	    "listen",	    "mode", "trigger", "backlog",
-    "idle_timeout", "send_timeout", "http", NULL,
+    "idle_timeout", "send_timeout", "http", "module", NULL,
 };
 static const char *const http_names[] = {
     "response",		 "content_type",   "root",
     "keepalive_timeout", "header_timeout", "max_header_size",
     "max_body_size",	 "access_log",	   NULL,
 };
+static const char *const module_names[] = {
+    "path",	   "framing", "delimiter",   "max_message", "threads",
+    "queue", "job_timeout", "settings", NULL,
+};
 
 /* Where a setting may appear, for "unknown setting" messages. */
-enum { SEC_TOP, SEC_LISTENER, SEC_HTTP, SEC_COUNT };
 struct section {
 	const char *const *names;
 	const char *in;	  /* appended to "unknown setting 'x'" */
@@ -53,6 +57,8 @@ static const struct section sections[SEC_COUNT] = {
     [SEC_LISTENER] = {listener_names, " in a listener", "a listener setting"},
     [SEC_HTTP] = {http_names, " in 'http'",
 		  "a setting of a listener's 'http' group"},
+    [SEC_MODULE] = {module_names, " in 'module'",
+		    "a setting of a listener's 'module' group"},
 };
 
 /* ---- Setting names ----------------------------------------------------- */
@@ -99,6 +105,12 @@ static void check_known(struct loader *ld, const config_setting_t *group,
 		if (!in_names(sec->names, config_setting_name(s)))
 			report_unknown(ld, s, sec);
 	}
+}
+
+void conf_check_known(struct loader *ld, const config_setting_t *group,
+		      enum conf_section sec)
+{
+	check_known(ld, group, &sections[sec]);
 }
 
 static char *dup_or_null(const char *s)
@@ -293,6 +305,7 @@ static void read_listener(struct loader *ld, const config_setting_t *g,
 {
 	static const char *const triggers[] = {"edge", "level", NULL};
 	const config_setting_t *http = config_setting_get_member(g, "http");
+	const config_setting_t *module = config_setting_get_member(g, "module");
 	long long backlog = 511;
 	int mode;
 
@@ -302,11 +315,12 @@ static void read_listener(struct loader *ld, const config_setting_t *g,
 	l->send_timeout = 60.0;
 	check_known(ld, g, &sections[SEC_LISTENER]);
 	read_name_listen(ld, g, l);
-	mode = conf_read_choice(ld, g, "mode", conf_mode_names, "echo, http", -2);
+	mode = conf_read_choice(ld, g, "mode", conf_mode_names,
+				"echo, http, module", -2);
 	if (mode == -2)
 		conf_err(ld, g, CONF_ERR_MISSING,
-			 "listener has no 'mode' (echo or http)");
-	l->mode = mode == MODE_HTTP ? MODE_HTTP : MODE_ECHO;
+			 "listener has no 'mode' (echo, http or module)");
+	l->mode = mode >= 0 ? (enum listener_mode)mode : MODE_ECHO;
 	if (conf_read_choice(ld, g, "trigger", triggers, "edge, level", 0) == 1)
 		l->trigger = TRIGGER_LEVEL;
 	if (conf_read_int(ld, g, "backlog", 1, 65535, &backlog) == 0)
@@ -317,9 +331,14 @@ static void read_listener(struct loader *ld, const config_setting_t *g,
 			  &l->send_timeout);
 	if (mode == MODE_HTTP)
 		read_http(ld, g, &l->http);
-	else if (mode == MODE_ECHO && http != NULL)
+	else if (mode >= 0 && http != NULL)
 		conf_err(ld, http, CONF_ERR_VALUE,
 			 "'http' settings are only for mode = \"http\"");
+	if (mode == MODE_MODULE)
+		conf_module_read(ld, g, &l->module);
+	else if (mode >= 0 && module != NULL)
+		conf_err(ld, module, CONF_ERR_VALUE,
+			 "'module' settings are only for mode = \"module\"");
 }
 
 /* Setting name of the listener at index i, or the listener when absent. */
@@ -634,6 +653,9 @@ void conf_free(struct conf *c)
 		free(l->http.content_type);
 		free(l->http.root);
 		free(l->http.access_log);
+		conf_module_free(&l->module);
+		if (l->prepared_free != NULL)
+			l->prepared_free(l->prepared);
 	}
 	free(c->listeners);
 	free(c->path);

@@ -8,7 +8,7 @@
 #include <sys/types.h>
 
 /* The modes a listener may name; conf_mode_names spells them. */
-enum listener_mode { MODE_ECHO, MODE_HTTP, MODE_COUNT };
+enum listener_mode { MODE_ECHO, MODE_HTTP, MODE_MODULE, MODE_COUNT };
 extern const char *const conf_mode_names[MODE_COUNT + 1];
 enum listener_trigger { TRIGGER_EDGE, TRIGGER_LEVEL };
 
@@ -24,6 +24,39 @@ struct http_conf {
 	char *access_log; /* NULL: no access log */
 };
 
+/* How a module listener cuts its input into messages. */
+enum conf_framing {
+	CONF_FRAMING_NONE,
+	CONF_FRAMING_DELIMITER,
+	CONF_FRAMING_LENGTH32,
+	CONF_FRAMING_NETSTRING,
+};
+
+/* One entry of module.settings, for the module's cfg_str and cfg_int. */
+struct module_setting {
+	char *key;
+	enum { SETTING_STRING, SETTING_INT, SETTING_OTHER } type;
+	char *str;	   /* SETTING_STRING */
+	long long num;	   /* SETTING_INT */
+	const char *what;  /* the type's name, for messages */
+	int line;
+};
+
+struct module_conf {
+	char *path;  /* the shared object */
+	char *file;  /* the configuration file that names it, for messages */
+	int line;    /* of the module group */
+	enum conf_framing framing;
+	char *delimiter; /* framing = "delimiter"; may hold any byte but NUL */
+	size_t delimiter_len;
+	long long max_message;
+	int threads, queue;
+	double job_timeout;
+	struct module_setting *settings;
+	size_t nsettings;
+	int settings_line; /* of the settings group, or of the module group */
+};
+
 struct listener_conf {
 	char *name;
 	char *listen; /* as written, for messages */
@@ -35,7 +68,12 @@ struct listener_conf {
 	double idle_timeout;
 	double send_timeout;
 	struct http_conf http;
+	struct module_conf module;
 	int line; /* where the listener starts in the file */
+	/* What the mode prepared for this listener before the workers fork
+	 * (a loaded module); conf_free releases it with prepared_free. */
+	void *prepared;
+	void (*prepared_free)(void *prepared);
 };
 
 struct conf {
@@ -69,6 +107,7 @@ enum conf_error_kind {
 	CONF_ERR_EXCLUSIVE, /* both or neither of http.response and http.root */
 	CONF_ERR_ROOT,	    /* http.root is not a readable directory */
 	CONF_ERR_USER,	    /* unknown user or group */
+	CONF_ERR_MODULE,    /* a handler module that cannot be used */
 };
 
 struct conf_error {
@@ -98,6 +137,12 @@ int conf_load_string(const char *path, const char *text, struct conf *out,
 		     struct conf_errors *errs);
 
 void conf_free(struct conf *c);
+
+/* Appends "FILE:LINE: message" (no LINE when line is 0) to errs, for
+ * checks made after the load (a module's own settings). */
+void conf_errors_add(struct conf_errors *errs, enum conf_error_kind kind,
+		     const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 void conf_errors_free(struct conf_errors *errs);
 
 /* Listener lookup by name; NULL when absent. */

@@ -64,6 +64,19 @@ static void errs_add(struct loader *ld, enum conf_error_kind kind,
 			*p = '?';
 }
 
+void conf_errors_add(struct conf_errors *errs, enum conf_error_kind kind,
+		     const char *file, int line, const char *fmt, ...)
+{
+	struct loader ld = {.path = file, .errs = errs, .first = errs->n};
+	va_list ap;
+
+	va_start(ap, fmt);
+	errs_add(&ld, kind, file, line, fmt, ap);
+	va_end(ap);
+	for (unsigned i = 0; i < ld.nfiles; i++)
+		free(ld.files[i]);
+}
+
 /* Records an error at FILE:LINE (no line when line is 0). */
 void conf_err_at(struct loader *ld, enum conf_error_kind kind, const char *file,
 		 int line, const char *fmt, ...)

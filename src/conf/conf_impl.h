@@ -28,6 +28,19 @@ struct loader {
 	bool too_deep; /* an @include nests too deep: stop scanning */
 };
 
+/* The groups whose setting names conf.c knows. */
+enum conf_section { SEC_TOP, SEC_LISTENER, SEC_HTTP, SEC_MODULE, SEC_COUNT };
+
+/* conf.c */
+/* Reports every child of group whose name does not belong in sec. */
+void conf_check_known(struct loader *ld, const config_setting_t *group,
+		      enum conf_section sec);
+
+/* conf_module.c */
+void conf_module_read(struct loader *ld, const config_setting_t *lsn,
+		      struct module_conf *m);
+void conf_module_free(struct module_conf *m);
+
 /* conf_err.c */
 void conf_err(struct loader *ld, const config_setting_t *s,
 	      enum conf_error_kind kind, const char *fmt, ...)

@@ -66,3 +66,16 @@ void buf_compact(struct buf *b)
 	b->len -= b->off;
 	b->off = 0;
 }
+
+struct buf *buf_grow(struct buf *b, size_t cap)
+{
+	struct buf *g;
+
+	buf_compact(b);
+	if (cap <= b->cap)
+		return b;
+	if ((g = realloc(b, sizeof(*b) + cap)) == NULL)
+		return NULL;
+	g->cap = cap;
+	return g;
+}

@@ -36,6 +36,12 @@ static inline size_t buf_used(const struct buf *b)
 	return b->len - b->off;
 }
 
+/* Makes b hold at least cap bytes, keeping its data (compacted); realloc
+ * moves large buffers by remapping, without a second copy in memory.
+ * Returns the buffer, which may have moved, or NULL (b is then unchanged).
+ * A grown buffer is freed, not pooled, by buf_put. */
+struct buf *buf_grow(struct buf *b, size_t cap);
+
 /* Moves unconsumed bytes to the front, making room at the end. */
 void buf_compact(struct buf *b);
 

@@ -104,3 +104,42 @@ void log_write(int level, const char *fmt, ...)
 	}
 	errno = saved;
 }
+
+static size_t put(char *dst, size_t n, size_t cap, const char *s)
+{
+	while (*s != '\0' && n < cap)
+		dst[n++] = *s++;
+	return n;
+}
+
+void log_write_signal_safe(int level, const char *msg)
+{
+	char line[512], num[16];
+	size_t n = 0, k = sizeof(num);
+	unsigned pid = (unsigned)getpid();
+
+	num[--k] = '\0';
+	do
+		num[--k] = (char)('0' + pid % 10);
+	while ((pid /= 10) > 0 && k > 0);
+	if (log_state.journal) {
+		char prio[4] = {'<', (char)('0' + level), '>', '\0'};
+		n = put(line, n, sizeof(line) - 1, prio);
+	} else {
+		n = put(line, n, sizeof(line) - 1, "[");
+		n = put(line, n, sizeof(line) - 1, level_names[level]);
+		n = put(line, n, sizeof(line) - 1, "] ");
+	}
+	n = put(line, n, sizeof(line) - 1, log_state.role);
+	if (!log_state.journal) {
+		n = put(line, n, sizeof(line) - 1, "[");
+		n = put(line, n, sizeof(line) - 1, num + k);
+		n = put(line, n, sizeof(line) - 1, "]");
+	}
+	n = put(line, n, sizeof(line) - 1, ": ");
+	n = put(line, n, sizeof(line) - 1, msg);
+	line[n++] = '\n';
+	if (write(STDERR_FILENO, line, n) < 0) {
+		/* nowhere left to report it */
+	}
+}

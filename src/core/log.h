@@ -16,6 +16,10 @@ int log_level_parse(const char *name);
 void log_write(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* The same line format without a timestamp, from a signal handler: uses
+ * only async-signal-safe calls. */
+void log_write_signal_safe(int level, const char *msg);
+
 #define log_error(...) log_write(LOG_ERR, __VA_ARGS__)
 #define log_warn(...) log_write(LOG_WARNING, __VA_ARGS__)
 #define log_notice(...) log_write(LOG_NOTICE, __VA_ARGS__)

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "master_impl.h"
 #include "notify.h"
+#include "worker/modes.h"
 
 static void reload_start(struct master *m);
 
@@ -125,6 +126,10 @@ static void reload_start(struct master *m)
 	notify_reloading();
 	if (conf_load(m->active->conf.path, &c, &errs) < 0)
 		reload_bad_conf(m, &errs);
+	else if (modes_prepare(&c, &errs) < 0) {
+		conf_free(&c);
+		reload_bad_conf(m, &errs);
+	}
 	else
 		reload_spawn(m, &c);
 	conf_errors_free(&errs);

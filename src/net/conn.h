@@ -52,7 +52,9 @@ struct conn {
 	struct buf *out; /* unsent output, only while the socket is full */
 	void *proto;	 /* mode state while a request is in flight */
 	uint8_t flags;
-	uint8_t timeout; /* enum conn_timeout */
+	uint8_t timeout;    /* enum conn_timeout */
+	uint8_t mode_flags; /* the mode's own */
+	uint32_t mode_word; /* the mode's own (e.g. where framing resumes) */
 };
 
 /* The serving state of one worker, shared by its listeners and conns. */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 struct conn;
+struct conf_errors;
 struct listener;
 struct listener_conf;
 
@@ -28,6 +29,11 @@ struct mode {
 	/* A client of this mode speaks first: the master defers accepting
 	 * (TCP_DEFER_ACCEPT) until its first bytes arrive. */
 	bool client_speaks_first;
+
+	/* In the master before the workers fork, and for -t: prepares what
+	 * the workers share (lc->prepared, lc->prepared_free). Returns 0, or
+	 * -1 with every reason appended to errs as FILE:LINE. */
+	int (*prepare)(struct listener_conf *lc, struct conf_errors *errs);
 
 	/* Prepares lsn->mode_data in the worker before it serves lsn.
 	 * Returns 0, or -1 after logging why. */
