@@ -101,7 +101,7 @@ static enum framing_result delim_next(const struct framing *f,
 		}
 	}
 	if (len - dl >= f->max_message) {
-		fr->len = len - dl + 1;
+		fr->len = f->max_message + 1;
 		return give_up(fr, FRAMING_TOO_BIG,
 			       "no delimiter within max_message bytes");
 	}

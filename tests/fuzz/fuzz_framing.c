@@ -90,6 +90,8 @@ static void run_step(const struct framing *f, struct framing_state *st,
 			CHECK(avail - r->pos < framing_bound(f));
 		} else {
 			CHECK(fr.why != NULL);
+			CHECK(res != FRAMING_TOO_BIG ||
+			      fr.len > f->max_message);
 			r->why = fr.why;
 			r->end = res;
 		}
