@@ -270,6 +270,8 @@ int proxy_parse(const char *buf, size_t len, enum proxy_versions versions,
 		struct proxy_hdr *h)
 {
 	memset(h, 0, sizeof(*h));
+	if (len == 0)
+		return PROXY_NEED_MORE;
 	if (starts_like(buf, len, v2_sig, sizeof(v2_sig))) {
 		if (len < sizeof(v2_sig))
 			return PROXY_NEED_MORE;

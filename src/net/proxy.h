@@ -77,6 +77,9 @@ enum { PROXY_REJECT = -1, PROXY_NEED_MORE = -2 };
  * no answer). The parser is stateless and monotone: a longer buffer with
  * the same first bytes gives the same answer once one is given, so a
  * header split across reads at any offset parses as it would whole.
+ * PROXY_NEED_MORE never comes for len >= PROXY_MAX_LEN, nor for len >=
+ * PROXY_V1_MAX_LEN when versions is PROXY_V1: a buffer of that size never
+ * fills up undecided.
  *
  * v1: "PROXY TCP4|TCP6 SRC DST SPORT DPORT\r\n" with exactly one space
  * between fields, addresses of the announced family (inet_pton; IPv4
@@ -87,8 +90,10 @@ enum { PROXY_REJECT = -1, PROXY_NEED_MORE = -2 };
  * family/transport byte, a length of at most 4,096 that covers the
  * address block (12 bytes for TCP over IPv4, 36 over IPv6). TLVs and any
  * bytes past the addresses are skipped unread. LOCAL ignores the address
- * block; PROXY over a family or transport other than TCP over IPv4/IPv6
- * falls back to the socket's addresses, as the spec requires.
+ * block (but an invalid family byte such as 0x41 is rejected under LOCAL
+ * too); PROXY over a valid family or transport other than TCP over
+ * IPv4/IPv6 (UNSPEC, UNIX, DGRAM) falls back to the socket's addresses,
+ * as the spec requires.
  * A v2 signature where only v1 is taken (or "PROXY" where only v2 is)
  * is read whole and rejected with its own reason, so that a listener
  * set to the wrong version says so.

@@ -138,7 +138,7 @@ static void check_result(const char *buf, size_t len, enum proxy_versions v,
 		return;
 	}
 	if (ret == PROXY_NEED_MORE) {
-		CHECK(len < PROXY_MAX_LEN);
+		CHECK(len < (v == PROXY_V1 ? PROXY_V1_MAX_LEN : PROXY_MAX_LEN));
 		/* an unfinished v1 line is short and has no line end yet */
 		if (len >= 5 && memcmp(buf, "PROXY", 5) == 0)
 			CHECK(len < PROXY_V1_MAX_LEN &&
