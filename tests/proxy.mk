@@ -1,8 +1,5 @@
-# tests/proxy.mk - the PROXY protocol parser and CIDR ranges (pure parts),
-# their unit tests and fuzzer
-src_libpreforkd_a_SOURCES += \
-	src/net/proxy.c src/net/proxy.h \
-	src/core/cidr.c src/core/cidr.h
+# tests/proxy.mk - unit tests and the fuzzer of the PROXY protocol parser
+# (src/net/proxy.c) and CIDR ranges (src/core/cidr.c)
 
 if HAVE_CMOCKA
 PROXY_UNIT_TESTS = tests/test_proxy tests/test_cidr

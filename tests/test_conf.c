@@ -760,7 +760,7 @@ static const struct conf_case cases[] = {
      "listeners = (\n"
      "  { name = \"e\"; listen = \"127.0.0.1:80\"; }\n"
      ");\n",
-     {E(2, CONF_ERR_MISSING, "listener has no 'mode'", "echo or http")}},
+     {E(2, CONF_ERR_MISSING, "listener has no 'mode'", "echo, http or module")}},
     {"no_listeners_at_all",
      "workers = 1;\n",
      {E(0, CONF_ERR_MISSING, "no 'listeners'", "nothing to serve")}},

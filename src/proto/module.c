@@ -33,13 +33,23 @@ static bool can_deliver(const struct conn *c)
 	       !(c->flags & (CONN_CLOSED | CONN_LINGER | CONN_DONE));
 }
 
+/* Closes once the answers are out. The client may be sending its next
+ * message right now: FIN first and input discarded until it closes (no
+ * reset that could destroy the answers); it sees EOF before an answer and
+ * knows that message was not taken. */
+static void finish(struct conn *c)
+{
+	c->flags |= CONN_UNREAD;
+	conn_finish(c);
+}
+
 /* Acts on a hook's answer; -1 when c was closed. */
 static int after_hook(struct conn *c, enum pfd_next next)
 {
 	if (c->flags & CONN_CLOSED)
 		return -1;
 	if (next == PFD_CLOSE)
-		conn_finish(c);
+		finish(c);
 	return (c->flags & CONN_CLOSED) ? -1 : 0;
 }
 
@@ -110,12 +120,13 @@ static ssize_t process(struct conn *c, const char *buf, size_t len)
 	return (ssize_t)pos;
 }
 
-/* The most input a connection may hold: one message and its framing. */
+/* The most input a connection may hold: one message and its framing
+ * (framing none: what on_bytes left unconsumed). */
 static size_t input_limit(const struct conn *c)
 {
 	const struct framing *f = &module_lsn_of(c)->inst->framing;
 
-	return f->max_message + FRAMING_HEAD_MAX + f->delim_len;
+	return f->kind == FRAMING_NONE ? f->max_message : framing_bound(f);
 }
 
 static void drop_in(struct conn *c)
@@ -185,7 +196,7 @@ static void settle(struct conn *c)
 		return;
 	}
 	if ((c->mode_flags & MCONN_SHUTDOWN) && c->in == NULL)
-		conn_finish(c);
+		finish(c);
 	else
 		conn_set_timeout(c, CONN_T_IDLE);
 }

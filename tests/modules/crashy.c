@@ -1,9 +1,12 @@
-/* crashy.c - a test module (framing "delimiter" "\n") that echoes lines
- * and dies on a magic one: "segv", "abort" or "bus", to show that a crash
- * takes down only its worker and is reported with the module and hook */
+/* crashy.c - a test module (framing "delimiter" "\n") that echoes lines,
+ * answers "pid" with its worker's pid, and dies on a magic line: "segv",
+ * "abort" or "bus", to show that a crash takes down only its worker and is
+ * reported with the module and hook */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <preforkd/handler.h>
 
@@ -21,7 +24,13 @@ static enum pfd_next crashy_message(struct pfd_conn *c, const char *msg,
 				    size_t len)
 {
 	struct iovec iov = {(void *)msg, len};
+	char pid[24];
 
+	if (is(msg, len, "pid")) {
+		iov.iov_base = pid;
+		iov.iov_len = (size_t)snprintf(pid, sizeof(pid), "%ld",
+					       (long)getpid());
+	}
 	if (is(msg, len, "segv"))
 		*crashy_nowhere = 1;
 	if (is(msg, len, "abort"))
