@@ -10,6 +10,7 @@ set -u
 TOP=$(cd "$TESTS_SRCDIR/.." && pwd)
 MAN8=$TOP/doc/preforkd.8
 MAN5=$TOP/doc/preforkd.conf.5
+MAN3=$TOP/doc/preforkd-handler.3
 errors=0
 
 fail() { echo "FAIL: $*" >&2; errors=$((errors + 1)); }
@@ -21,7 +22,7 @@ if ! command -v groff >/dev/null 2>&1; then
 fi
 
 # 1. Render each page; any warning (-ww turns them all on) is a failure.
-for page in "$MAN8" "$MAN5"; do
+for page in "$MAN8" "$MAN5" "$MAN3"; do
 	[ -f "$page" ] || { fail "$page is missing"; continue; }
 	out=$(LC_ALL=C.UTF-8 groff -man -Tutf8 -ww -z "$page" 2>&1)
 	rc=$?
@@ -70,6 +71,19 @@ for s in $settings; do
 	entry "$MAN5" '^\.B '"$s"'$' || fail "preforkd.conf.5 has no entry for '$s'"
 done
 echo "ok: $n settings documented"
+
+# 4b. Every call and hook of the handler ABI has an entry in
+# preforkd-handler(3).
+# A member starts on a line after one that ends a declaration or comment.
+hooks=$(awk 'start && match($0, /\(\*[a-z_]+\)\(/) { print substr($0, RSTART + 2, RLENGTH - 4) }
+	{ start = $0 ~ /([;{]|\*\/)[[:space:]]*$/ || $0 ~ /;[[:space:]]*\/\*.*\*\/[[:space:]]*$/ }' \
+	"$TOP/include/preforkd/handler.h" | sort -u)
+n=$(printf '%s\n' "$hooks" | grep -c .)
+[ "$n" -ge 20 ] || fail "found only $n calls and hooks in include/preforkd/handler.h"
+for h in $hooks; do
+	grep -Eq '^\.BI? "?[^"]*[ (*]'"$h"'[)(]' "$MAN3" || fail "preforkd-handler.3 has no entry for '$h'"
+done
+echo "ok: $n calls and hooks of the ABI documented"
 
 # 5. Both pages are installed by make install.
 grep -q 'dist_man_MANS *=.*doc/preforkd\.8.*doc/preforkd\.conf\.5' \

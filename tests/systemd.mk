@@ -21,7 +21,7 @@ systemd/preforkd.service: $(srcdir)/systemd/preforkd.service.in Makefile
 AM_DISTCHECK_CONFIGURE_FLAGS = \
 	--with-systemdsystemunitdir='$${dc_install_base}/$(systemdsystemunitdir)'
 
-dist_man_MANS = doc/preforkd.8 doc/preforkd.conf.5
+dist_man_MANS = doc/preforkd.8 doc/preforkd.conf.5 doc/preforkd-handler.3
 
 # doc-man.sh: both pages render with no groff warning and document every
 # option and setting. systemd-unit.sh: systemd-analyze verify and security
