@@ -26,7 +26,9 @@ static void usage(FILE *out)
 	      "      request; -u PATH (/); -M METHOD (GET; HEAD: no body);\n"
 	      "      -e STATUS expected status (200; 2xx: any 2xx);\n"
 	      "      -b BODY expected body; -l LEN expected Content-Length\n"
-	      "echo: -s SIZE or MIN-MAX message size (64); -S SEED (1)\n"
+	      "echo: -s SIZE or MIN-MAX message size (64); -S SEED (1);\n"
+	      "      -L lines: each SIZE-byte message ends in \\n and is answered\n"
+	      "      \"SIZE-1 \" and its other bytes reversed (modules/lines)\n"
 	      "idle: hold CONNS connections for -d seconds; -w send one GET\n"
 	      "      on each and read the answer first\n"
 	      "stdout: requests= rps= p50_us= p99_us= max_us= connect_errors=\n"
@@ -150,6 +152,7 @@ static int parse_opt(struct pf_opts *o, int ch, const char *arg)
 	case 'w': o->warm = true; return 0;
 	case 's': return parse_sizes(arg, &o->smin, &o->smax);
 	case 'S': return parse_u64(arg, 0, UINT64_MAX, &o->seed);
+	case 'L': o->lines = true; return 0;
 	case 'l':
 		if (parse_u64(arg, 0, 1ull << 50, &v) < 0)
 			return -1;
@@ -174,7 +177,7 @@ static int parse_args(struct pf_opts *o, int argc, char **argv)
 	unsigned port = 0;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "m:H:p:c:d:n:t:P:Cu:e:b:l:M:s:S:qwh")) !=
+	while ((ch = getopt(argc, argv, "m:H:p:c:d:n:t:P:Cu:e:b:l:M:s:S:Lqwh")) !=
 	       -1) {
 		if (ch == 'h') {
 			usage(stdout);
@@ -210,6 +213,11 @@ static int settle_opts(struct pf_opts *o)
 {
 	if (o->close && o->depth > 1) {
 		fprintf(stderr, "pfload: -C and -P do not mix\n");
+		return -1;
+	}
+	if (o->lines && (o->mode != MODE_ECHO || o->smin != o->smax ||
+			 o->smin < 2)) {
+		fprintf(stderr, "pfload: -L needs -m echo and one -s SIZE >= 2\n");
 		return -1;
 	}
 	if (o->mode == MODE_IDLE)

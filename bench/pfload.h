@@ -40,6 +40,7 @@ struct pf_opts {
 	int status;		/* expected status; 0: any 2xx */
 	long long clen;		/* expected Content-Length; -1: any */
 	size_t smin, smax;	/* echo message sizes */
+	bool lines;		/* echo: -L, the lines module's answers */
 	uint64_t seed;
 };
 
@@ -108,6 +109,9 @@ struct pf {
 	size_t reqlen;
 	char *pattern;		/* echo payload source */
 	size_t patlen;
+	char *rpattern;		/* -L: each line of pattern reversed */
+	char lprefix[24];	/* -L: "SIZE-1 " */
+	size_t lprefix_len;
 	uint64_t rng;
 	char head_cache[512];	/* the last response head parsed, verbatim */
 	size_t head_cache_len;

@@ -1,16 +1,49 @@
 /* pfload_echo.c - echo mode: round trips of random-sized messages, each
- * written whole while reading, and every byte echoed back verified */
+ * written whole while reading, and every byte echoed back verified; with
+ * -L, lines (SIZE-1 bytes and \n) answered as the lines module does */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "pfload.h"
 
+#define LINES_BLOCKS 64 /* -L: distinct lines to cut messages from */
+
+/* -L: the pattern is LINES_BLOCKS lines of SIZE bytes (no \n inside, one
+ * at the end), and rpattern the same lines with their bytes reversed. */
+static int lines_setup(struct pf *pf)
+{
+	size_t n = pf->o.smin;
+
+	pf->patlen = n * LINES_BLOCKS;
+	pf->rpattern = malloc(pf->patlen);
+	if (!pf->rpattern)
+		return -1;
+	for (size_t b = 0; b < LINES_BLOCKS; b++) {
+		char *line = pf->pattern + b * n;
+		for (size_t i = 0; i + 1 < n; i++) {
+			if (line[i] == '\n')
+				line[i] = 'x';
+			pf->rpattern[b * n + n - 2 - i] = line[i];
+		}
+		line[n - 1] = '\n';
+		pf->rpattern[b * n + n - 1] = '\n';
+	}
+	pf->lprefix_len = (size_t)snprintf(pf->lprefix, sizeof(pf->lprefix),
+					   "%zu ", n - 1);
+	return 0;
+}
+
 /* Fills the pattern every message is cut from. Returns 0 or -1. */
 int echo_setup(struct pf *pf)
 {
-	pf->patlen = pf->o.smax + PF_ECHO_SLACK;
+	size_t len = pf->o.smax + PF_ECHO_SLACK;
+
+	if (pf->o.lines && pf->o.smax * LINES_BLOCKS > len)
+		len = pf->o.smax * LINES_BLOCKS;
+	pf->patlen = len;
 	pf->pattern = malloc(pf->patlen + 8);
 	if (!pf->pattern)
 		return -1;
@@ -18,7 +51,22 @@ int echo_setup(struct pf *pf)
 		uint64_t r = rng_next(&pf->rng);
 		memcpy(pf->pattern + i, &r, 8);
 	}
-	return 0;
+	return pf->o.lines ? lines_setup(pf) : 0;
+}
+
+/* -L: whether an answer's bytes at offset off are right: "SIZE-1 ", the
+ * line's bytes reversed, then \n. */
+static bool lines_match(const struct pf *pf, const struct conn *c, size_t off,
+			const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++, off++) {
+		char want = off < pf->lprefix_len
+				? pf->lprefix[off]
+				: pf->rpattern[c->moff + off - pf->lprefix_len];
+		if (buf[i] != want)
+			return false;
+	}
+	return true;
 }
 
 /* Starts the next round trip, if the budget allows one. */
@@ -32,7 +80,9 @@ static int echo_next(struct pf *pf, struct conn *c)
 		pf->budget--;
 	}
 	c->msize = pf->o.smin + (span ? rng_next(&pf->rng) % (span + 1) : 0);
-	c->moff = rng_next(&pf->rng) % PF_ECHO_SLACK;
+	c->moff = pf->o.lines
+			  ? rng_next(&pf->rng) % LINES_BLOCKS * c->msize
+			  : rng_next(&pf->rng) % PF_ECHO_SLACK;
 	c->wdone = c->rdone = 0;
 	c->active = true;
 	c->msg_start = pf->now;
@@ -62,13 +112,20 @@ int echo_write(struct pf *pf, struct conn *c)
  * Returns -1 when c was closed. */
 int echo_read(struct pf *pf, struct conn *c, const char *buf, size_t len)
 {
-	if (!c->active || c->rdone + len > c->wdone ||
-	    memcmp(buf, pf->pattern + c->moff + c->rdone, len) != 0) {
+	size_t answer = c->msize + (pf->o.lines ? pf->lprefix_len : 0);
+	bool good = pf->o.lines
+			? c->wdone == c->msize && c->rdone + len <= answer &&
+				  lines_match(pf, c, c->rdone, buf, len)
+			: c->rdone + len <= c->wdone &&
+				  memcmp(buf, pf->pattern + c->moff + c->rdone,
+					 len) == 0;
+
+	if (!c->active || !good) {
 		conn_fail(pf, c, ERR_MISMATCH);
 		return -1;
 	}
 	c->rdone += len;
-	if (c->rdone < c->msize)
+	if (c->rdone < answer)
 		return 0;
 	c->active = false;
 	pf->inflight--;

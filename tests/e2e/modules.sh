@@ -62,7 +62,11 @@ for p in $PL $PLLV; do
 	client "$p" 'tail without newline' '' --shut --closed ||
 		fail "lines on $p: a partial last line must get no answer"
 done
-ok "lines module, edge and level: several lines per read, 1-byte writes, no answer to a partial line"
+for p in $PL $PLLV; do
+	line=$("$PFLOAD" -q -m echo -L -p "$p" -c 50 -n 20000 -s 200 -t 10) ||
+		fail "lines on $p: pfload -L round trips had errors: $line"
+done
+ok "lines module, edge and level: several lines per read, 1-byte writes, no answer to a partial line, 20,000 checked round trips (pfload -L)"
 
 E='\r\nEOF\r\n'
 client "$PG" "a${E}bc${E}" "1 hi a${E}1 hi a${E}2 hi bc${E}2 hi bc${E}" --pieces 3 ||
