@@ -8,7 +8,10 @@ TEST_SO_LD = $(AM_LDFLAGS) -shared
 check_PROGRAMS += tests/modules/crashy.so tests/modules/abi2.so \
 	tests/modules/threaded.so tests/modules/greeter.so \
 	tests/modules/oldminor.so tests/modules/build_a.so \
-	tests/modules/build_b.so
+	tests/modules/build_b.so tests/modules/sleeper.so
+tests_modules_sleeper_so_SOURCES = tests/modules/sleeper.c
+tests_modules_sleeper_so_CFLAGS = $(TEST_SO_CC)
+tests_modules_sleeper_so_LDFLAGS = $(TEST_SO_LD)
 tests_modules_build_a_so_SOURCES = tests/modules/build.c
 tests_modules_build_a_so_CPPFLAGS = $(AM_CPPFLAGS) -DBUILD='"A"'
 tests_modules_build_a_so_CFLAGS = $(TEST_SO_CC)
@@ -49,7 +52,8 @@ tests_test_sha256_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
 endif
 
 MODULE_E2E = tests/e2e/modules.sh tests/e2e/modules-crash.sh \
-	tests/e2e/modules-reload.sh tests/e2e/modules-install.sh
+	tests/e2e/modules-reload.sh tests/e2e/modules-install.sh \
+	tests/e2e/modules-pool.sh
 TESTS += $(MODULE_E2E)
 EXTRA_DIST += $(MODULE_E2E)
 EXTRA_DIST += tests/e2e/modclient.py tests/e2e/modload.py

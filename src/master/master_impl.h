@@ -54,6 +54,7 @@ struct mworker {
 	uint64_t started_ms, last_msg_ms;
 	unsigned restarts;
 	bool killed; /* SIGKILL sent: do not send it again */
+	uint64_t abort_ms; /* when a hung worker was sent SIGABRT, or 0 */
 	struct backoff backoff;
 	int chan; /* master's end of the channel, or -1 */
 	struct loop_watch watch;

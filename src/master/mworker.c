@@ -126,6 +126,7 @@ static void started(struct mworker *w, int chan)
 	}
 	w->state = MW_STARTING;
 	w->killed = false;
+	w->abort_ms = 0;
 	w->started_ms = w->last_msg_ms = loop_now(m->loop);
 	w->connections = 0;
 	w->requests = 0;
@@ -243,6 +244,20 @@ static void kill_hung(struct mworker *w, const char *why)
 	mworker_signal(w, SIGKILL);
 }
 
+/* A worker whose loop stopped turning gets SIGABRT first: a module's hook
+ * that blocks it is then named in the worker's log (module_host.c), and
+ * SIGKILL follows a second later if it is still there. */
+static void stop_hung(struct mworker *w, uint64_t now, const char *why)
+{
+	if (w->abort_ms == 0) {
+		log_warn("worker %d (pid %d, gen %u) %s; stopping it", w->slot,
+			 (int)w->pid, w->gen->id, why);
+		w->abort_ms = now;
+		mworker_signal(w, SIGABRT);
+	} else if (now - w->abort_ms >= 1000)
+		kill_hung(w, "is still there a second after SIGABRT");
+}
+
 void mworker_check(struct mworker *w, uint64_t now)
 {
 	double timeout = w->gen->conf.worker_timeout;
@@ -258,6 +273,6 @@ void mworker_check(struct mworker *w, uint64_t now)
 		   now - w->last_msg_ms > (uint64_t)(timeout * 1000)) {
 		snprintf(why, sizeof(why), "sent no heartbeat for %.0f s",
 			 (double)(now - w->last_msg_ms) / 1000);
-		kill_hung(w, why);
+		stop_hung(w, now, why);
 	}
 }

@@ -146,10 +146,45 @@ void conn_close(struct conn *c, const char *reason)
 	close(c->watch.fd);
 	buf_put(&s->pool, c->in);
 	buf_put(&s->pool, c->out);
-	conn_release(s, c);
+	c->in = c->out = NULL;
+	if (c->holds == 0)
+		conn_release(s, c);
 	s->nconns--;
 	if (s->nconns == 0 && s->on_idle != NULL)
 		s->on_idle(s);
+}
+
+int conn_pause_input(struct conn *c, bool pause)
+{
+	uint32_t ev = pause ? LOOP_RDHUP : LOOP_IN | LOOP_RDHUP;
+
+	/* Edge mode never spins on input it leaves unread; while output is
+	 * pending the socket is watched for room only. */
+	if (edge_bit(c) || c->out != NULL)
+		return 0;
+	if (c->flags & CONN_UNWATCHED) {
+		c->watch.events = ev;
+		return 0;
+	}
+	if (loop_watch_mod(c->lsn->srv->loop, &c->watch, ev) < 0) {
+		conn_close(c, "epoll_ctl failed");
+		return -1;
+	}
+	return 0;
+}
+
+void conn_hold(struct conn *c)
+{
+	c->holds++;
+}
+
+void conn_unhold(struct conn *c)
+{
+	if (--c->holds > 0 || !(c->flags & CONN_CLOSED))
+		return;
+	if (c->lsn->mode->on_release != NULL)
+		c->lsn->mode->on_release(c);
+	conn_release(c->lsn->srv, c);
 }
 
 void conn_set_timeout(struct conn *c, enum conn_timeout which)

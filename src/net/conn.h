@@ -54,6 +54,7 @@ struct conn {
 	uint8_t flags;
 	uint8_t timeout;    /* enum conn_timeout */
 	uint8_t mode_flags; /* the mode's own */
+	uint8_t holds;	    /* conn_hold: the slot outlives a close */
 	uint32_t mode_word; /* the mode's own (e.g. where framing resumes) */
 };
 
@@ -89,6 +90,18 @@ void listener_stop(struct listener *lsn);
 
 /* Closes c now (logged at debug with reason). c must not be used after. */
 void conn_close(struct conn *c, const char *reason);
+
+/* While the mode will not read c (it waits for a job), level mode stops
+ * watching c's input, which would otherwise wake the loop again and again;
+ * the peer's FIN still comes (CONN_PEER_EOF). 0, or -1 when c was closed. */
+int conn_pause_input(struct conn *c, bool pause);
+
+/* Keeps c's slot from being reused while something (a job on a thread)
+ * may still refer to it, even after c closes: a closed connection keeps
+ * CONN_CLOSED and its mode state until the last conn_unhold, which calls
+ * the mode's on_release (if any) and frees the slot. */
+void conn_hold(struct conn *c);
+void conn_unhold(struct conn *c);
 
 /* Closes once pending output is out. When input may still arrive (level
  * mode, unread data, CONN_UNREAD), sends FIN first and discards input until

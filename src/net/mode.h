@@ -54,8 +54,11 @@ struct mode {
 	void (*on_timeout)(struct conn *c, enum conn_timeout which);
 	/* The worker started draining: finish and close c when convenient. */
 	void (*on_shutdown)(struct conn *c);
-	/* c is closing: release mode state. */
+	/* c is closing: release mode state (unless c is held: see
+	 * conn_hold; then on_release comes when the last hold goes). */
 	void (*on_close)(struct conn *c);
+	/* A closed, held connection's last hold went: its slot is freed. */
+	void (*on_release)(struct conn *c);
 	/* fd is over max_connections and is about to be closed: tell the
 	 * client why, if the protocol can. */
 	void (*on_refuse)(struct listener *lsn, int fd);

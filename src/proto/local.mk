@@ -7,4 +7,5 @@ src_libpreforkd_a_SOURCES += \
 	src/proto/framing.c src/proto/framing.h \
 	src/proto/module.c src/proto/module.h \
 	src/proto/module_load.c \
-	src/proto/module_host.c
+	src/proto/module_host.c \
+	src/proto/module_pool.c

@@ -15,21 +15,24 @@ static const struct pfd_handler *handler_of(const struct conn *c)
 }
 
 /* Marks which hook runs, for the crash report. */
-static void hook_enter(const struct conn *c, const char *hook)
+void module_hook_enter(const struct conn *c, const char *hook)
 {
 	module_cur = module_lsn_of(c)->inst->mod;
 	module_cur_hook = hook;
 }
 
-static void hook_leave(void)
+void module_hook_leave(void)
 {
 	module_cur_hook = NULL;
 }
 
+#define hook_enter module_hook_enter
+#define hook_leave module_hook_leave
+
 /* Whether the next message may be handed over now. */
 static bool can_deliver(const struct conn *c)
 {
-	return c->out == NULL && !(c->mode_flags & MCONN_BUSY) &&
+	return c->out == NULL && !(c->mode_flags & MCONN_JOB) &&
 	       !(c->flags & (CONN_CLOSED | CONN_LINGER | CONN_DONE));
 }
 
@@ -43,8 +46,7 @@ static void finish(struct conn *c)
 	conn_finish(c);
 }
 
-/* Acts on a hook's answer; -1 when c was closed. */
-static int after_hook(struct conn *c, enum pfd_next next)
+int module_after_hook(struct conn *c, enum pfd_next next)
 {
 	if (c->flags & CONN_CLOSED)
 		return -1;
@@ -98,7 +100,7 @@ static ssize_t deliver_frame(struct conn *c, const char *buf, size_t len)
 	hook_enter(c, "on_message");
 	next = h->on_message((struct pfd_conn *)c, buf + fr.off, fr.len);
 	hook_leave();
-	return after_hook(c, next) < 0 ? -1 : (ssize_t)fr.consumed;
+	return module_after_hook(c, next) < 0 ? -1 : (ssize_t)fr.consumed;
 }
 
 /* Hands over messages from buf while c may take them; returns the bytes
@@ -186,13 +188,25 @@ static size_t in_room(struct conn *c)
 	return b->cap - used;
 }
 
+/* Its input is not read while a job runs, but a FIN still shows (in the
+ * event that brought the message, or later): the client left, as nginx
+ * takes it, and the job's done will say PFD_GONE. True when c closed. */
+static bool left_during_job(struct conn *c)
+{
+	if (!(c->mode_flags & MCONN_JOB) || !(c->flags & CONN_PEER_EOF))
+		return false;
+	conn_close(c, "the client left during a job");
+	return true;
+}
+
 /* After a batch: close when draining and idle, else wait for input. */
 static void settle(struct conn *c)
 {
 	if (c->out != NULL || (c->flags & (CONN_CLOSED | CONN_LINGER | CONN_DONE)))
 		return; /* the send timeout runs, or c is finishing */
-	if (c->mode_flags & MCONN_BUSY) {
-		conn_set_timeout(c, CONN_T_NONE);
+	if (c->mode_flags & MCONN_JOB) {
+		if (!left_during_job(c))
+			conn_set_timeout(c, CONN_T_NONE); /* job_timeout runs */
 		return;
 	}
 	if ((c->mode_flags & MCONN_SHUTDOWN) && c->in == NULL)
@@ -204,6 +218,9 @@ static void settle(struct conn *c)
 static void module_read(struct conn *c)
 {
 	struct server *s = c->lsn->srv;
+
+	if (left_during_job(c))
+		return;
 
 	while (conn_can_read(c) && can_deliver(c)) {
 		char *dst = s->scratch;
@@ -234,24 +251,35 @@ static void module_read(struct conn *c)
 	settle(c);
 }
 
+void module_resume(struct conn *c)
+{
+	if (c->in != NULL && consume_in(c) < 0)
+		return;
+	if (c->out == NULL)
+		module_read(c);
+	else
+		settle(c);
+}
+
 static void module_drained(struct conn *c)
 {
 	const struct pfd_handler *h = handler_of(c);
 
+	if (c->mode_flags & MCONN_JOB) {
+		conn_pause_input(c, true); /* answers sent before the defer */
+		return;
+	}
 	if (h->on_drained != NULL) {
 		enum pfd_next next;
 
 		hook_enter(c, "on_drained");
 		next = h->on_drained((struct pfd_conn *)c);
 		hook_leave();
-		if (after_hook(c, next) < 0 || c->out != NULL ||
+		if (module_after_hook(c, next) < 0 || c->out != NULL ||
 		    (c->flags & CONN_DONE))
 			return;
 	}
-	if (c->in != NULL && consume_in(c) < 0)
-		return;
-	if (c->out == NULL)
-		module_read(c);
+	module_resume(c);
 }
 
 static void module_open(struct conn *c)
@@ -269,7 +297,7 @@ static void module_open(struct conn *c)
 	hook_enter(c, "on_open");
 	next = h->on_open((struct pfd_conn *)c);
 	hook_leave();
-	after_hook(c, next);
+	module_after_hook(c, next);
 }
 
 static void module_shutdown(struct conn *c)
@@ -287,6 +315,14 @@ static void module_shutdown(struct conn *c)
 	settle(c);
 }
 
+static void module_release(struct conn *c)
+{
+	free(c->proto);
+	c->proto = NULL;
+}
+
+/* A connection with a job keeps its state until the job's done (the
+ * slot is held: module_release). */
 static void module_close(struct conn *c)
 {
 	const struct pfd_handler *h = handler_of(c);
@@ -296,8 +332,8 @@ static void module_close(struct conn *c)
 		h->on_close((struct pfd_conn *)c);
 		hook_leave();
 	}
-	free(c->proto);
-	c->proto = NULL;
+	if (!(c->mode_flags & MCONN_JOB))
+		module_release(c);
 }
 
 static int module_listener_init(struct listener *lsn)
@@ -309,6 +345,7 @@ static int module_listener_init(struct listener *lsn)
 	if (inst == NULL || (ml = calloc(1, sizeof(*ml))) == NULL)
 		return -1;
 	ml->inst = inst;
+	ml->lsn = lsn;
 	if (module_crash_report_install() < 0)
 		log_warn("%s: cannot install the crash report", lsn->conf->name);
 	if (inst->mod->h.worker_init != NULL) {
@@ -324,7 +361,7 @@ static int module_listener_init(struct listener *lsn)
 		return -1;
 	}
 	lsn->mode_data = ml;
-	return 0;
+	return module_pool_start(ml);
 }
 
 static void module_listener_free(struct listener *lsn)
@@ -333,6 +370,7 @@ static void module_listener_free(struct listener *lsn)
 
 	if (ml == NULL)
 		return;
+	module_pool_stop(ml); /* every done runs before worker_exit */
 	if (ml->inst->mod->h.worker_exit != NULL) {
 		module_cur = ml->inst->mod;
 		module_cur_hook = "worker_exit";
@@ -354,4 +392,5 @@ const struct mode module_mode = {
 	/* No on_timeout: every timeout closes, with its reason (conn.c). */
 	.on_shutdown = module_shutdown,
 	.on_close = module_close,
+	.on_release = module_release,
 };

@@ -32,16 +32,23 @@ struct module_inst {
 	struct framing framing;
 };
 
+struct mjob;
+
 /* A module listener in a worker (listener.mode_data). */
 struct module_lsn {
 	const struct module_inst *inst;
 	void *worker; /* what worker_init returned */
+	struct listener *lsn;
+	struct pool *pool; /* NULL when threads = 0 */
+	struct loop_watch pool_watch;
+	struct loop_timer overdue; /* checks job_timeout each second */
+	struct mjob *wait_head, *wait_tail; /* held back by a full queue */
 };
 
 /* Connection flags of the module mode (conn.mode_flags). */
 enum {
-	MCONN_BUSY = 1 << 0,	  /* in a hook or a deferred job: no message */
-	MCONN_SHUTDOWN = 1 << 1,  /* the worker drains: close when idle */
+	MCONN_JOB = 1 << 0,	 /* a deferred job runs: no message meanwhile */
+	MCONN_SHUTDOWN = 1 << 1, /* the worker drains: close when idle */
 };
 
 extern const struct mode module_mode;
@@ -61,6 +68,25 @@ static inline const struct module_lsn *module_lsn_of(const struct conn *c)
  * its ABI and runs its conf hook on the settings; sets lc->prepared.
  * Returns 0, or -1 with every reason appended to errs as FILE:LINE. */
 int module_prepare(struct listener_conf *lc, struct conf_errors *errs);
+
+/* module.c */
+/* Goes on with c after its job: kept input, then the socket. */
+void module_resume(struct conn *c);
+/* Acts on a hook's answer; -1 when c was closed. */
+int module_after_hook(struct conn *c, enum pfd_next next);
+void module_hook_enter(const struct conn *c, const char *hook);
+void module_hook_leave(void);
+
+/* module_pool.c */
+/* Starts ml's thread pool when its listener has threads; 0 or -1. */
+int module_pool_start(struct module_lsn *ml);
+/* Lets every job finish (each done runs), then stops the threads. */
+void module_pool_stop(struct module_lsn *ml);
+/* The host's defer call. */
+int module_defer(struct conn *c, void (*work)(void *arg),
+		 enum pfd_next (*done)(struct pfd_conn *c, void *arg,
+				       enum pfd_end end),
+		 void *arg);
 
 /* module_host.c */
 /* Argument of the conf-time calls (cfg_str, cfg_int, cfg_error). */

@@ -94,14 +94,12 @@ static int host_peer(struct pfd_conn *pc, char *buf, size_t len)
 	return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
-/* No thread pool yet: every listener answers as threads = 0 does. */
 static int host_defer(struct pfd_conn *pc, void (*work)(void *arg),
 		      enum pfd_next (*done)(struct pfd_conn *c, void *arg,
 					    enum pfd_end end),
 		      void *arg)
 {
-	errno = ENOSYS;
-	return -1;
+	return module_defer((struct conn *)pc, work, done, arg);
 }
 
 static const struct module_setting *setting(const struct module_conf *mc,
@@ -217,28 +215,50 @@ const struct pfd_host module_host = {
 
 static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
 
-/* Async-signal-safe: names the module and hook, then dies of sig. */
-static void on_crash(int sig)
+static pid_t master_pid; /* SIGABRT from it: a hang, not a crash */
+
+static size_t put(char *line, size_t n, const char *s)
+{
+	while (*s != '\0' && n < 360)
+		line[n++] = *s++;
+	return n;
+}
+
+/* Async-signal-safe: names the module and the hook, then dies of sig; or,
+ * when the master sent SIGABRT because the loop stopped turning, says so
+ * and dies of SIGKILL (no core for a hang). */
+static void on_crash(int sig, siginfo_t *si, void *uc)
 {
 	const struct module *m = module_cur;
 	const char *hook = module_cur_hook;
+	bool hung = sig == SIGABRT && si->si_code == SI_USER &&
+		    si->si_pid == master_pid;
 
 	if (m != NULL && hook != NULL) {
 		const char *name = sigabbrev_np(sig);
-		const char *parts[] = {"module '", m->h.name, "' ", m->h.version,
-				       " crashed in ", hook, ": SIG",
-				       name != NULL ? name : "?"};
 		char line[400];
 		size_t n = 0;
 
-		for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-			for (const char *p = parts[i]; *p != '\0' && n < 300; p++)
-				line[n++] = *p;
+		n = put(line, n, "module '");
+		n = put(line, n, m->h.name);
+		n = put(line, n, "' ");
+		n = put(line, n, m->h.version);
+		if (hung) {
+			n = put(line, n, " was stopped in ");
+			n = put(line, n, hook);
+			n = put(line, n, ": it blocked the worker's loop past "
+				       "worker_timeout");
+		} else {
+			n = put(line, n, " crashed in ");
+			n = put(line, n, hook);
+			n = put(line, n, ": SIG");
+			n = put(line, n, name != NULL ? name : "?");
+		}
 		line[n] = '\0';
 		log_write_signal_safe(LOG_ERR, line);
 	}
 	/* SA_RESETHAND made the action the default again. */
-	raise(sig);
+	raise(hung ? SIGKILL : sig);
 }
 
 int module_crash_report_install(void)
@@ -246,11 +266,12 @@ int module_crash_report_install(void)
 	static char altstack[64 * 1024];
 	static bool done;
 	stack_t ss = {.ss_sp = altstack, .ss_size = sizeof(altstack)};
-	struct sigaction sa = {.sa_handler = on_crash,
-			       .sa_flags = SA_RESETHAND | SA_ONSTACK};
+	struct sigaction sa = {.sa_sigaction = on_crash,
+			       .sa_flags = SA_RESETHAND | SA_ONSTACK | SA_SIGINFO};
 
 	if (done)
 		return 0;
+	master_pid = getppid();
 	sigemptyset(&sa.sa_mask);
 	if (sigaltstack(&ss, NULL) < 0)
 		return -1;

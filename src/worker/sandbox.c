@@ -34,8 +34,14 @@ static int drop_capabilities(char *err, size_t errlen)
 
 #ifdef HAVE_LIBSECCOMP
 /* What a serving worker calls: the loop, sockets, files for static
- * answers and logs, memory, time, signals, and exit. */
+ * answers and logs, memory, time, signals, and exit; and what a handler
+ * module's work needs for files and databases (SQLite: writes, syncs,
+ * truncation, journal unlinks, owner checks). exec, fork and everything
+ * else fail with EPERM, an error the caller sees. */
 static const int allowed[] = {
+	SCMP_SYS(pwrite64), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
+	SCMP_SYS(ftruncate), SCMP_SYS(unlink), SCMP_SYS(unlinkat),
+	SCMP_SYS(fchown), SCMP_SYS(geteuid), SCMP_SYS(sched_yield),
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(writev), SCMP_SYS(readv),
 	SCMP_SYS(pread64), SCMP_SYS(close), SCMP_SYS(accept4),
 	SCMP_SYS(accept), SCMP_SYS(shutdown), SCMP_SYS(sendfile),

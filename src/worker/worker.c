@@ -137,6 +137,7 @@ static int setup_listeners(struct worker *w)
 		lsn->conf = &a->conf->listeners[a->socks[i].listener];
 		lsn->watch.fd = a->socks[i].fd;
 		lsn->mode = modes_get(lsn->conf->mode);
+		lsn->srv = &w->srv;
 		w->nlisteners = i + 1;
 		if (lsn->mode->listener_init != NULL &&
 		    lsn->mode->listener_init(lsn) < 0)
