@@ -14,7 +14,7 @@ tests_test_http_parse_LDADD = $(HTTP_TEST_LDADD)
 
 # The same tests against the portable (non-SSE2) scanning code.
 tests_test_http_parse_scalar_SOURCES = tests/test_http_parse.c \
-	tests/test_http_guard.c src/http/http_parse.c
+	tests/test_http_guard.c src/http/http_parse.c src/http/http_host.c
 tests_test_http_parse_scalar_CPPFLAGS = $(AM_CPPFLAGS) -DHTTP_PARSE_SCALAR
 tests_test_http_parse_scalar_CFLAGS = $(HTTP_TEST_CFLAGS)
 tests_test_http_parse_scalar_LDADD = $(CMOCKA_LIBS)
@@ -67,12 +67,14 @@ FUZZ_CFLAGS = -g -O1 -Wall -Wextra \
 	-I$(top_builddir) -I$(top_srcdir)/src
 FUZZ_HTTP_SRC = $(top_srcdir)/tests/fuzz/fuzz_http_parse.c \
 	$(top_srcdir)/src/http/http_parse.c $(top_srcdir)/src/http/http_path.c \
-	$(top_srcdir)/src/http/http_date.c
+	$(top_srcdir)/src/http/http_date.c $(top_srcdir)/src/http/http_host.c \
+	$(top_srcdir)/src/http/http_ranges.c
 FUZZ_CONF_SRC = $(top_srcdir)/tests/fuzz/fuzz_conf.c \
 	$(top_srcdir)/src/conf/conf.c $(top_srcdir)/src/conf/conf_err.c \
 	$(top_srcdir)/src/conf/conf_scan.c $(top_srcdir)/src/conf/conf_read.c \
 	$(top_srcdir)/src/conf/conf_listen.c $(top_srcdir)/src/core/log.c
 FUZZ_HDR = $(top_srcdir)/src/http/http_parse.h $(top_srcdir)/src/http/http_path.h \
+	$(top_srcdir)/src/http/http_host.h $(top_srcdir)/src/http/http_ranges.h \
 	$(top_srcdir)/src/http/http_date.h $(top_srcdir)/src/conf/conf.h \
 	$(top_srcdir)/src/conf/conf_impl.h $(top_srcdir)/src/core/log.h
 

@@ -13,12 +13,14 @@ const char *http_reason(int status)
 	switch (status) {
 	case 200: return "OK";
 	case 206: return "Partial Content";
+	case 301: return "Moved Permanently";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 408: return "Request Timeout";
+	case 412: return "Precondition Failed";
 	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
 	case 416: return "Range Not Satisfiable";
@@ -50,7 +52,7 @@ size_t http_head_format(char *out, size_t cap, const struct http_head *h)
 						   : "";
 	int n = snprintf(out, cap,
 			 "HTTP/1.1 %d %s\r\nServer: preforkd\r\nDate: %s\r\n"
-			 "%s%s%s%s%s%s"
+			 "%s%s%s%s%s%s%s%s%s"
 			 "Content-Length: %" PRIu64 "\r\n%s%s\r\n",
 			 h->status, http_reason(h->status),
 			 http_now_date(time(NULL)),
@@ -59,7 +61,9 @@ size_t http_head_format(char *out, size_t cap, const struct http_head *h)
 			 h->content_type ? "\r\n" : "",
 			 h->last_modified ? "Last-Modified: " : "",
 			 h->last_modified ? h->last_modified : "",
-			 h->last_modified ? "\r\n" : "", h->content_length,
+			 h->last_modified ? "\r\n" : "",
+			 h->etag ? "ETag: " : "", h->etag ? h->etag : "",
+			 h->etag ? "\r\n" : "", h->content_length,
 			 h->extra ? h->extra : "", conn);
 
 	return n > 0 && (size_t)n < cap ? (size_t)n : 0;

@@ -8,8 +8,10 @@
 #include <string.h>
 
 #include "http/http_date.h"
+#include "http/http_host.h"
 #include "http/http_parse.h"
 #include "http/http_path.h"
+#include "http/http_ranges.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -51,7 +53,12 @@ static void check_head(const char *buf, int ret, const struct http_request *r)
 	check_inside(buf, ret, r->target, r->target_len);
 	check_inside(buf, ret, r->host, r->host_len);
 	check_inside(buf, ret, r->range, r->range_len);
-	check_inside(buf, ret, r->if_modified_since, r->if_modified_since_len);
+	check_inside(buf, ret, r->if_modified_since.value,
+		     r->if_modified_since.len);
+	check_inside(buf, ret, r->if_none_match.value, r->if_none_match.len);
+	check_inside(buf, ret, r->if_match.value, r->if_match.len);
+	check_inside(buf, ret, r->if_range.value, r->if_range.len);
+	CHECK(r->host == NULL || http_host_valid(r->host, r->host_len, false));
 	for (i = 0; i < r->nheaders; i++) {
 		check_inside(buf, ret, r->headers[i].name,
 			     r->headers[i].name_len);
@@ -109,8 +116,8 @@ static void fuzz_request(const char *buf, size_t len, size_t max)
 	fuzz_path(r.target, r.target_len);
 	if (r.range != NULL)
 		fuzz_range(r.range, r.range_len);
-	if (r.if_modified_since != NULL)
-		fuzz_date(r.if_modified_since, r.if_modified_since_len);
+	if (r.if_modified_since.value != NULL)
+		fuzz_date(r.if_modified_since.value, r.if_modified_since.len);
 }
 
 /* Runs the skipper over buf in pieces of at most step bytes. */
@@ -173,23 +180,29 @@ static void fuzz_path(const char *t, size_t len)
 		return; /* decoding again would change it */
 	r2 = http_path_normalize(out, (size_t)r, again, sizeof(again));
 	CHECK(r2 == r && strcmp(out, again) == 0);
-	CHECK(http_path_normalize(out, (size_t)r, again, (size_t)r) == -1);
+	CHECK(http_path_normalize(out, (size_t)r, again, (size_t)r) ==
+	      HTTP_PATH_MISSING);
 }
 
 static void fuzz_range(const char *v, size_t len)
 {
 	static const uint64_t sizes[] = {0, 1, 1000, UINT64_MAX};
-	uint64_t first, last;
-	size_t i;
+	struct http_ranges rs;
+	size_t i, k;
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		char *copy = dup_exact(v, len);
-		int r = http_range_parse(copy, len, sizes[i], &first, &last);
+		int r = http_ranges_parse(copy, len, sizes[i], 80, &rs);
 
 		free(copy);
-		CHECK(r >= -1 && r <= 1);
-		if (r == 0)
-			CHECK(first <= last && last < sizes[i]);
+		CHECK(r >= -1 && r <= HTTP_RANGES_MAX);
+		for (k = 0; r > 0 && k < rs.n; k++) {
+			CHECK(rs.r[k].first <= rs.r[k].last &&
+			      rs.r[k].last < sizes[i]);
+			/* sorted, and apart by more than the gap */
+			CHECK(k == 0 || rs.r[k].first > rs.r[k - 1].last + 81);
+		}
+		CHECK(r <= 0 || (size_t)r == rs.n);
 	}
 }
 
