@@ -2,7 +2,8 @@
 if HAVE_CMOCKA
 HTTP_UNIT_TESTS = tests/test_http_parse tests/test_http_parse_scalar \
 	tests/test_http_chunked tests/test_http_range tests/test_http_path \
-	tests/test_http_date tests/test_http_mime
+	tests/test_http_date tests/test_http_mime tests/test_http_host \
+	tests/test_http_cond
 check_PROGRAMS += $(HTTP_UNIT_TESTS)
 TESTS += $(HTTP_UNIT_TESTS)
 HTTP_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
@@ -35,6 +36,14 @@ tests_test_http_path_LDADD = $(HTTP_TEST_LDADD)
 tests_test_http_date_SOURCES = tests/test_http_date.c
 tests_test_http_date_CFLAGS = $(HTTP_TEST_CFLAGS)
 tests_test_http_date_LDADD = $(HTTP_TEST_LDADD)
+
+tests_test_http_host_SOURCES = tests/test_http_host.c tests/test_http_guard.c
+tests_test_http_host_CFLAGS = $(HTTP_TEST_CFLAGS)
+tests_test_http_host_LDADD = $(HTTP_TEST_LDADD)
+
+tests_test_http_cond_SOURCES = tests/test_http_cond.c
+tests_test_http_cond_CFLAGS = $(HTTP_TEST_CFLAGS)
+tests_test_http_cond_LDADD = $(HTTP_TEST_LDADD)
 
 tests_test_http_mime_SOURCES = tests/test_http_mime.c
 tests_test_http_mime_CFLAGS = $(HTTP_TEST_CFLAGS)

@@ -192,15 +192,54 @@ static void test_every_byte(void **state)
 	}
 }
 
+/* Location values: only pchar and '/' raw, and they lead back to the path. */
+static void test_encode(void **state)
+{
+	static const struct {
+		const char *path, *want;
+		size_t outlen;
+	} enc[] = {
+	    {"/subdir", "/subdir", 64},
+	    {"/a b/c", "/a%20b/c", 64},
+	    {"/a?b#c%d", "/a%3Fb%23c%25d", 64},
+	    {"/caf\xc3\xa9", "/caf%C3%A9", 64},
+	    {"/!$&'()*+,;=:@-._~", "/!$&'()*+,;=:@-._~", 64},
+	    {"/\"<>\\^`{|}", "/%22%3C%3E%5C%5E%60%7B%7C%7D", 64},
+	    {"/abc", "/abc", 5},
+	    {"/abc", NULL, 4},
+	    {"/a b", NULL, 6},
+	};
+	char out[64], back[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(enc) / sizeof(enc[0]); i++) {
+		int r = http_path_encode(enc[i].path, out, enc[i].outlen);
+
+		if (enc[i].want == NULL) {
+			if (r != -1)
+				fail_msg("encode %zu: %d, want -1", i, r);
+			continue;
+		}
+		if (r < 0 || strcmp(out, enc[i].want) != 0)
+			fail_msg("encode %zu: %d \"%s\"", i, r, r < 0 ? "" : out);
+		/* (normalised paths hold no '\\'; '?' and '#' decode back) */
+		if (strpbrk(enc[i].path, "?#\\") == NULL &&
+		    (http_path_normalize(out, (size_t)r, back, sizeof(back)) < 0 ||
+		     strcmp(back, enc[i].path) != 0))
+			fail_msg("encode %zu: does not lead back", i);
+	}
+}
+
 int main(void)
 {
-	static struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 1];
+	static struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	for (i = 0; i < n; i++)
 		tests[i] = (struct CMUnitTest){cases[i].name, test_case, NULL,
 					       NULL, (void *)&cases[i]};
 	tests[n] = (struct CMUnitTest)cmocka_unit_test(test_every_byte);
-	return _cmocka_run_group_tests("http_path_normalize", tests, n + 1,
+	tests[n + 1] = (struct CMUnitTest)cmocka_unit_test(test_encode);
+	return _cmocka_run_group_tests("http_path_normalize", tests, n + 2,
 				       NULL, NULL);
 }
