@@ -166,9 +166,11 @@ int http_path_encode(const char *path, char *out, size_t outlen)
 	size_t o = 0;
 
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (outlen - o < 4)
+		size_t need = is_path_char(*p) ? 1 : 3;
+
+		if (outlen - o <= need) /* and the NUL */
 			return -1;
-		if (is_path_char(*p)) {
+		if (need == 1) {
 			out[o++] = (char)*p;
 		} else {
 			out[o++] = '%';
