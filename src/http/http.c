@@ -493,7 +493,8 @@ static int send_redirect(struct conn *c, const struct http_request *req,
 		return send_error(c, req, 404, false, NULL); /* cannot say where */
 	n += (size_t)e;
 	extra[n++] = '/';
-	memcpy(extra + n, q, qlen);
+	if (q != NULL)
+		memcpy(extra + n, q, qlen);
 	n += qlen;
 	memcpy(extra + n, "\r\n", 3);
 	return send_error(c, req, 301, false, extra);
