@@ -77,13 +77,14 @@ FUZZ_CFLAGS = -g -O1 -Wall -Wextra \
 FUZZ_HTTP_SRC = $(top_srcdir)/tests/fuzz/fuzz_http_parse.c \
 	$(top_srcdir)/src/http/http_parse.c $(top_srcdir)/src/http/http_path.c \
 	$(top_srcdir)/src/http/http_date.c $(top_srcdir)/src/http/http_host.c \
-	$(top_srcdir)/src/http/http_ranges.c
+	$(top_srcdir)/src/http/http_ranges.c $(top_srcdir)/src/http/http_cond.c
 FUZZ_CONF_SRC = $(top_srcdir)/tests/fuzz/fuzz_conf.c \
 	$(top_srcdir)/src/conf/conf.c $(top_srcdir)/src/conf/conf_err.c \
 	$(top_srcdir)/src/conf/conf_scan.c $(top_srcdir)/src/conf/conf_read.c \
 	$(top_srcdir)/src/conf/conf_listen.c $(top_srcdir)/src/core/log.c
 FUZZ_HDR = $(top_srcdir)/src/http/http_parse.h $(top_srcdir)/src/http/http_path.h \
 	$(top_srcdir)/src/http/http_host.h $(top_srcdir)/src/http/http_ranges.h \
+	$(top_srcdir)/src/http/http_cond.h \
 	$(top_srcdir)/src/http/http_date.h $(top_srcdir)/src/conf/conf.h \
 	$(top_srcdir)/src/conf/conf_impl.h $(top_srcdir)/src/core/log.h
 
