@@ -10,21 +10,21 @@
 
 #include "http/http_cond.h"
 
-#define TAG   "\"1f-15e59a35b98a0000-6\""
-#define WTAG  "W/" TAG
-#define OTHER "\"1f-15e59a35b98a0000-7\""
+#define TAG    "\"1f-15e59a35b98a0000-6\""
+#define WTAG   "W/" TAG
+#define OTHER  "\"1f-15e59a35b98a0000-7\""
 #define LONGER "\"x1f-15e59a35b98a0000-6\"" /* TAG with a prefix */
-#define MTIME 1577836800 /* Wed, 01 Jan 2020 00:00:00 GMT */
-#define AT    "Wed, 01 Jan 2020 00:00:00 GMT"
+#define MTIME  1577836800		    /* Wed, 01 Jan 2020 00:00:00 GMT */
+#define AT     "Wed, 01 Jan 2020 00:00:00 GMT"
 #define BEFORE "Tue, 31 Dec 2019 23:59:59 GMT"
-#define AFTER "Wed, 01 Jan 2020 00:00:01 GMT"
+#define AFTER  "Wed, 01 Jan 2020 00:00:01 GMT"
 #define FUTURE "Thu, 01 Jan 2099 00:00:00 GMT"
 
 struct cond_case {
 	const char *name;
 	const char *im, *ius, *inm, *ims, *ir; /* NULL: absent */
-	int want;	/* http_cond_check */
-	bool range_ok; /* http_cond_range_ok */
+	int want;			       /* http_cond_check */
+	bool range_ok;			       /* http_cond_range_ok */
 };
 
 static const struct cond_case cases[] = {
@@ -35,8 +35,8 @@ static const struct cond_case cases[] = {
     {"If-Match another tag", .im = OTHER, .want = 412, .range_ok = true},
     {"If-Match in a list", .im = "\"foo\", \"bar\", \t" TAG " , \"baz\"",
      .want = 200, .range_ok = true},
-    {"If-Match the weak tag fails (strong comparison)", .im = WTAG,
-     .want = 412, .range_ok = true},
+    {"If-Match the weak tag fails (strong comparison)", .im = WTAG, .want = 412,
+     .range_ok = true},
     {"If-Match unquoted fails", .im = "1f-15e59a35b98a0000-6", .want = 412,
      .range_ok = true},
     {"If-Match a list with garbage fails", .im = TAG ", garbage", .want = 412,
@@ -63,16 +63,15 @@ static const struct cond_case cases[] = {
      .range_ok = true},
     {"If-None-Match unquoted", .inm = "1f-15e59a35b98a0000-6", .want = 200,
      .range_ok = true},
-    {"If-None-Match * in a list is no wildcard", .inm = "\"a\", *",
-     .want = 200, .range_ok = true},
+    {"If-None-Match * in a list is no wildcard", .inm = "\"a\", *", .want = 200,
+     .range_ok = true},
     {"If-None-Match a tag with a prefix", .inm = LONGER, .want = 200,
      .range_ok = true},
     {"If-None-Match empty", .inm = "", .want = 200, .range_ok = true},
-    {"If-None-Match wins over If-Modified-Since",
-     .inm = TAG, .ims = "Thu, 01 Jan 1970 00:00:00 GMT", .want = 304,
-     .range_ok = true},
-    {"If-None-Match not matching ignores If-Modified-Since",
-     .inm = OTHER, .ims = AT, .want = 200, .range_ok = true},
+    {"If-None-Match wins over If-Modified-Since", .inm = TAG,
+     .ims = "Thu, 01 Jan 1970 00:00:00 GMT", .want = 304, .range_ok = true},
+    {"If-None-Match not matching ignores If-Modified-Since", .inm = OTHER,
+     .ims = AT, .want = 200, .range_ok = true},
     {"If-Match fails before If-None-Match matches", .im = OTHER, .inm = TAG,
      .want = 412, .range_ok = true},
     {"If-Unmodified-Since fails before If-None-Match", .ius = BEFORE,
@@ -80,8 +79,7 @@ static const struct cond_case cases[] = {
     /* ---- If-Modified-Since ---- */
     {"If-Modified-Since at the mtime", .ims = AT, .want = 304,
      .range_ok = true},
-    {"If-Modified-Since after it", .ims = AFTER, .want = 304,
-     .range_ok = true},
+    {"If-Modified-Since after it", .ims = AFTER, .want = 304, .range_ok = true},
     {"If-Modified-Since in the future (RFC 9110 13.1.3)", .ims = FUTURE,
      .want = 304, .range_ok = true},
     {"If-Modified-Since before it", .ims = BEFORE, .want = 200,
@@ -94,8 +92,7 @@ static const struct cond_case cases[] = {
     {"If-Range a weak tag", .ir = WTAG, .want = 200, .range_ok = false},
     {"If-Range the mtime", .ir = AT, .want = 200, .range_ok = true},
     {"If-Range a later date", .ir = AFTER, .want = 200, .range_ok = false},
-    {"If-Range an earlier date", .ir = BEFORE, .want = 200,
-     .range_ok = false},
+    {"If-Range an earlier date", .ir = BEFORE, .want = 200, .range_ok = false},
     {"If-Range garbage", .ir = "wrong", .want = 200, .range_ok = false},
     {"If-Range a tag list is no tag", .ir = TAG ", " TAG, .want = 200,
      .range_ok = false},

@@ -15,7 +15,7 @@ const char *guard_place(const char *data, size_t len);
 struct host_case {
 	const char *name;
 	const char *in;
-	bool ok;	/* as a Host value */
+	bool ok;      /* as a Host value */
 	bool ok_port; /* as CONNECT's authority-form (port required) */
 };
 
@@ -72,8 +72,10 @@ static const struct host_case cases[] = {
     {"too many groups", "[1:2:3:4:5:6:7:8:9]", false, false},
     {"two double colons", "[1::2::3]", false, false},
     {"a zone identifier", "[fe80::1%25eth0]", false, false},
-    {"a literal too long to be one", "[1111:2222:3333:4444:5555:6666:7777:"
-				      "8888:9999:aaaa]", false, false},
+    {"a literal too long to be one",
+     "[1111:2222:3333:4444:5555:6666:7777:"
+     "8888:9999:aaaa]",
+     false, false},
     {"IPvFuture without a dot", "[v1]", false, false},
     {"IPvFuture without hex", "[v.x]", false, false},
     {"IPvFuture with nothing after the dot", "[v1.]", false, false},

@@ -11,7 +11,7 @@
 #include "http/http_multipart.h"
 #include "http/http_ranges.h"
 
-#define GAP 80
+#define GAP    80
 #define IGNORE HTTP_RANGES_IGNORE
 #define UNSAT  HTTP_RANGES_UNSATISFIABLE
 
@@ -35,52 +35,53 @@ static const struct range_case cases[] = {
      "10-999"},
     {"unit is case-insensitive", "BYTES=1-2", 1000, 1, "1-2"},
     {"OWS around the range-spec", "bytes= 1-2 \t", 1000, 1, "1-2"},
-    {"huge last position saturates", "bytes=0-99999999999999999999999", 1000,
-     1, "0-999"},
+    {"huge last position saturates", "bytes=0-99999999999999999999999", 1000, 1,
+     "0-999"},
     {"huge suffix saturates", "bytes=-99999999999999999999999", 1000, 1,
      "0-999"},
     {"one-byte file", "bytes=0-", 1, 1, "0-0"},
 
     /* ---- several ranges ---- */
-    {"two distant ranges stay apart", "bytes=0-1,97-98", 100, 2,
-     "0-1 97-98"},
+    {"two distant ranges stay apart", "bytes=0-1,97-98", 100, 2, "0-1 97-98"},
     {"two ranges with OWS", "bytes=0-9, 500-509", 1000, 2, "0-9 500-509"},
     {"sorted whatever the request order", "bytes=500-509,0-9", 1000, 2,
      "0-9 500-509"},
-    {"a suffix among them", "bytes=0-9, -10, 10-19", 1000, 2,
-     "0-19 990-999"},
+    {"a suffix among them", "bytes=0-9, -10, 10-19", 1000, 2, "0-19 990-999"},
     {"overlapping ranges merge", "bytes=0-50,25-75", 1000, 1, "0-75"},
     {"adjacent ranges merge", "bytes=0-1,2-3", 1000, 1, "0-3"},
     {"a gap below a part head's cost merges", "bytes=0-1,3-4", 6, 1, "0-4"},
-    {"a gap of exactly GAP bytes merges", "bytes=0-0,81-81", 1000, 1,
-     "0-81"},
+    {"a gap of exactly GAP bytes merges", "bytes=0-0,81-81", 1000, 1, "0-81"},
     {"a gap of GAP + 1 bytes does not", "bytes=0-0,82-82", 1000, 2,
      "0-0 82-82"},
     {"one range inside another", "bytes=0-500,100-200", 1000, 1, "0-500"},
-    {"ranges adding up to more than the file", "bytes=100-200,0-,300-400",
-     1000, IGNORE, NULL},
+    {"ranges adding up to more than the file", "bytes=100-200,0-,300-400", 1000,
+     IGNORE, NULL},
     {"overlaps past the size (nginx range.t)", "bytes=0-10001, 0-0", 1000,
      IGNORE, NULL},
-    {"a later range bridges two", "bytes=0-9,500-509,10-499", 1000, 1,
-     "0-509"},
+    {"a later range bridges two", "bytes=0-9,500-509,10-499", 1000, 1, "0-509"},
     {"1000 copies of 0- (CVE-2011-3192)", NULL, 1000, IGNORE, NULL},
     {"unsatisfiable ones dropped", "bytes=0-9, -10, 100000-, 10-19", 1000, 2,
      "0-19 990-999"},
     {"empty elements skipped", "bytes=0-1,,  ,500-501,", 1000, 2,
      "0-1 500-501"},
-    {"sixteen apart is the bound", "bytes=0-0,100-100,200-200,300-300,"
+    {"sixteen apart is the bound",
+     "bytes=0-0,100-100,200-200,300-300,"
      "400-400,500-500,600-600,700-700,800-800,900-900,1000-1000,1100-1100,"
-     "1200-1200,1300-1300,1400-1400,1500-1500", 2000, 16,
+     "1200-1200,1300-1300,1400-1400,1500-1500",
+     2000, 16,
      "0-0 100-100 200-200 300-300 400-400 500-500 600-600 700-700 800-800 "
      "900-900 1000-1000 1100-1100 1200-1200 1300-1300 1400-1400 1500-1500"},
-    {"seventeen apart: the whole file", "bytes=0-0,100-100,200-200,300-300,"
+    {"seventeen apart: the whole file",
+     "bytes=0-0,100-100,200-200,300-300,"
      "400-400,500-500,600-600,700-700,800-800,900-900,1000-1000,1100-1100,"
-     "1200-1200,1300-1300,1400-1400,1500-1500,1600-1600", 2000, IGNORE, NULL},
+     "1200-1200,1300-1300,1400-1400,1500-1500,1600-1600",
+     2000, IGNORE, NULL},
 
     /* ---- unsatisfiable ---- */
     {"first position at the size", "bytes=1000-", 1000, UNSAT, NULL},
     {"first and last past the end", "bytes=1000-2000", 1000, UNSAT, NULL},
-    {"huge first position", "bytes=99999999999999999999999-", 1000, UNSAT, NULL},
+    {"huge first position", "bytes=99999999999999999999999-", 1000, UNSAT,
+     NULL},
     {"zero-length suffix", "bytes=-0", 1000, UNSAT, NULL},
     {"any range of an empty file", "bytes=0-", 0, UNSAT, NULL},
     {"a suffix of an empty file", "bytes=-5", 0, UNSAT, NULL},
@@ -162,7 +163,8 @@ static void test_multipart_body(void **state)
 		 "Content-Range: bytes 0-1/20\r\n\r\n01"
 		 "\r\n--%s\r\nContent-Type: text/plain\r\n"
 		 "Content-Range: bytes 15-19/20\r\n\r\nfghij"
-		 "\r\n--%s--\r\n", b, b, b);
+		 "\r\n--%s--\r\n",
+		 b, b, b);
 	assert_string_equal(body, want);
 }
 
@@ -172,8 +174,8 @@ static void test_multipart_part_too_small(void **state)
 	char out[16];
 
 	(void)state;
-	assert_int_equal(http_multipart_part(out, sizeof(out), "pfdX", NULL, &r,
-					     10), 0);
+	assert_int_equal(
+	    http_multipart_part(out, sizeof(out), "pfdX", NULL, &r, 10), 0);
 	assert_int_equal(http_multipart_end(out, 8, "pfd0123456789"), 0);
 }
 

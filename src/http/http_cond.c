@@ -96,7 +96,8 @@ static bool list_matches(const struct http_field *f,
 static int field_date(const struct http_field *f, time_t *t)
 {
 	return f->value != NULL && http_date_parse(f->value, f->len, t) == 0
-		       ? 0 : -1;
+		   ? 0
+		   : -1;
 }
 
 int http_cond_check(const struct http_request *req,

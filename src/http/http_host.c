@@ -8,14 +8,16 @@
 
 static bool is_hex(char c)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+	return (c >= '0' && c <= '9') ||
+	       ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
 /* unreserved / sub-delims (RFC 3986 2.2, 2.3) */
 static bool is_reg_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || (c != '\0' && strchr("-._~!$&'()*+,;=", c));
+	       (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("-._~!$&'()*+,;=", c));
 }
 
 /* reg-name, non-empty: *( unreserved / pct-encoded / sub-delims ) */
@@ -89,13 +91,15 @@ bool http_host_valid(const char *s, size_t n, bool need_port)
 	if (n > 0 && s[0] == '[') {
 		const char *close = memchr(s, ']', n);
 
-		if (close == NULL || !ip_literal_valid(s + 1, (size_t)(close - s - 1)))
+		if (close == NULL ||
+		    !ip_literal_valid(s + 1, (size_t)(close - s - 1)))
 			return false;
 		if (close + 1 == end)
 			return !need_port;
 		if (close[1] != ':')
 			return false;
-		return port_valid(close + 2, (size_t)(end - close - 2), need_port);
+		return port_valid(close + 2, (size_t)(end - close - 2),
+				  need_port);
 	}
 	colon = memchr(s, ':', n);
 	if (colon == NULL)

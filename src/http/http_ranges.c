@@ -72,7 +72,8 @@ static int set_add(struct http_ranges *s, struct http_range r, uint64_t gap)
 	while (i < s->n && s->r[i].last < r.first && !near(&s->r[i], &r, gap))
 		i++;
 	/* s->r[i..j) all touch r: they merge into it */
-	for (j = i; j < s->n && (s->r[j].first <= r.last || near(&r, &s->r[j], gap));
+	for (j = i;
+	     j < s->n && (s->r[j].first <= r.last || near(&r, &s->r[j], gap));
 	     j++) {
 		if (s->r[j].first < r.first)
 			r.first = s->r[j].first;
