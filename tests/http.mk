@@ -3,7 +3,7 @@ if HAVE_CMOCKA
 HTTP_UNIT_TESTS = tests/test_http_parse tests/test_http_parse_scalar \
 	tests/test_http_chunked tests/test_http_range tests/test_http_path \
 	tests/test_http_date tests/test_http_mime tests/test_http_host \
-	tests/test_http_cond
+	tests/test_http_cond tests/test_http_resp
 check_PROGRAMS += $(HTTP_UNIT_TESTS)
 TESTS += $(HTTP_UNIT_TESTS)
 HTTP_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
@@ -44,6 +44,10 @@ tests_test_http_host_LDADD = $(HTTP_TEST_LDADD)
 tests_test_http_cond_SOURCES = tests/test_http_cond.c
 tests_test_http_cond_CFLAGS = $(HTTP_TEST_CFLAGS)
 tests_test_http_cond_LDADD = $(HTTP_TEST_LDADD)
+
+tests_test_http_resp_SOURCES = tests/test_http_resp.c
+tests_test_http_resp_CFLAGS = $(HTTP_TEST_CFLAGS)
+tests_test_http_resp_LDADD = $(HTTP_TEST_LDADD)
 
 tests_test_http_mime_SOURCES = tests/test_http_mime.c
 tests_test_http_mime_CFLAGS = $(HTTP_TEST_CFLAGS)
