@@ -230,6 +230,8 @@ echo "$out" | grep -q $'^Content-Range: bytes 0-4/13\r$' || fail "close ranges n
 ok "ranges a few bytes apart are coalesced into one part"
 expect_status "$PS" "GET /hello.txt HTTP/1.1\r\n${H}Range: bytes=0-,0-,0-\r\n\r\n" "200 OK" "overlapping ranges adding up past the size"
 expect_status "$PS" "GET /hello.txt HTTP/1.1\r\n${H}Range: bytes=5-1\r\n\r\n" "416 Range Not Satisfiable" "malformed range"
+expect_status "$PS" "HEAD /hello.txt HTTP/1.1\r\n${H}Range: bytes=0-1\r\n\r\n" "200 OK" "Range on HEAD is ignored (defined for GET only)"
+expect_status "$PS" "OPTIONS * HTTP/1.1\r\n$H\r\n" "405 Method Not Allowed" "OPTIONS asterisk-form"
 # a multipart answer from a file, then a request on the same connection
 out=$(req "$PS" "GET /big.bin HTTP/1.1\r\n${H}Range: bytes=0-0,1000000-1000000\r\n\r\nGET /hello.txt HTTP/1.1\r\n$H\r\n" 1000)
 [ "$(echo "$out" | grep -c '^HTTP/1.1 ')" = 2 ] && echo "$out" | tail -n 1 | grep -q '^Hello, world!$' ||
