@@ -2,7 +2,8 @@
 if HAVE_CMOCKA
 HTTP_UNIT_TESTS = tests/test_http_parse tests/test_http_parse_scalar \
 	tests/test_http_chunked tests/test_http_range tests/test_http_path \
-	tests/test_http_date tests/test_http_mime
+	tests/test_http_date tests/test_http_mime tests/test_http_host \
+	tests/test_http_cond tests/test_http_resp
 check_PROGRAMS += $(HTTP_UNIT_TESTS)
 TESTS += $(HTTP_UNIT_TESTS)
 HTTP_TEST_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
@@ -14,7 +15,7 @@ tests_test_http_parse_LDADD = $(HTTP_TEST_LDADD)
 
 # The same tests against the portable (non-SSE2) scanning code.
 tests_test_http_parse_scalar_SOURCES = tests/test_http_parse.c \
-	tests/test_http_guard.c src/http/http_parse.c
+	tests/test_http_guard.c src/http/http_parse.c src/http/http_host.c
 tests_test_http_parse_scalar_CPPFLAGS = $(AM_CPPFLAGS) -DHTTP_PARSE_SCALAR
 tests_test_http_parse_scalar_CFLAGS = $(HTTP_TEST_CFLAGS)
 tests_test_http_parse_scalar_LDADD = $(CMOCKA_LIBS)
@@ -35,6 +36,18 @@ tests_test_http_path_LDADD = $(HTTP_TEST_LDADD)
 tests_test_http_date_SOURCES = tests/test_http_date.c
 tests_test_http_date_CFLAGS = $(HTTP_TEST_CFLAGS)
 tests_test_http_date_LDADD = $(HTTP_TEST_LDADD)
+
+tests_test_http_host_SOURCES = tests/test_http_host.c tests/test_http_guard.c
+tests_test_http_host_CFLAGS = $(HTTP_TEST_CFLAGS)
+tests_test_http_host_LDADD = $(HTTP_TEST_LDADD)
+
+tests_test_http_cond_SOURCES = tests/test_http_cond.c
+tests_test_http_cond_CFLAGS = $(HTTP_TEST_CFLAGS)
+tests_test_http_cond_LDADD = $(HTTP_TEST_LDADD)
+
+tests_test_http_resp_SOURCES = tests/test_http_resp.c
+tests_test_http_resp_CFLAGS = $(HTTP_TEST_CFLAGS)
+tests_test_http_resp_LDADD = $(HTTP_TEST_LDADD)
 
 tests_test_http_mime_SOURCES = tests/test_http_mime.c
 tests_test_http_mime_CFLAGS = $(HTTP_TEST_CFLAGS)
@@ -67,12 +80,15 @@ FUZZ_CFLAGS = -g -O1 -Wall -Wextra \
 	-I$(top_builddir) -I$(top_srcdir)/src
 FUZZ_HTTP_SRC = $(top_srcdir)/tests/fuzz/fuzz_http_parse.c \
 	$(top_srcdir)/src/http/http_parse.c $(top_srcdir)/src/http/http_path.c \
-	$(top_srcdir)/src/http/http_date.c
+	$(top_srcdir)/src/http/http_date.c $(top_srcdir)/src/http/http_host.c \
+	$(top_srcdir)/src/http/http_ranges.c $(top_srcdir)/src/http/http_cond.c
 FUZZ_CONF_SRC = $(top_srcdir)/tests/fuzz/fuzz_conf.c \
 	$(top_srcdir)/src/conf/conf.c $(top_srcdir)/src/conf/conf_err.c \
 	$(top_srcdir)/src/conf/conf_scan.c $(top_srcdir)/src/conf/conf_read.c \
 	$(top_srcdir)/src/conf/conf_listen.c $(top_srcdir)/src/core/log.c
 FUZZ_HDR = $(top_srcdir)/src/http/http_parse.h $(top_srcdir)/src/http/http_path.h \
+	$(top_srcdir)/src/http/http_host.h $(top_srcdir)/src/http/http_ranges.h \
+	$(top_srcdir)/src/http/http_cond.h \
 	$(top_srcdir)/src/http/http_date.h $(top_srcdir)/src/conf/conf.h \
 	$(top_srcdir)/src/conf/conf_impl.h $(top_srcdir)/src/core/log.h
 

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <limits.h>
 
 #include "http/http_path.h"
 
@@ -13,6 +14,8 @@
 const char *guard_place(const char *data, size_t len);
 
 #define REFUSED NULL
+static const char missing_mark[] = "(404)";
+#define MISSING missing_mark /* HTTP_PATH_MISSING */
 #define BIN(s)	.in = (s), .len = sizeof(s) - 1 /* input with NUL bytes */
 
 struct path_case {
@@ -22,6 +25,11 @@ struct path_case {
 	size_t len;	  /* 0: strlen(in) */
 	size_t outlen;	  /* 0: 4096 */
 };
+
+/* A segment of exactly NAME_MAX (255) bytes: 3 x (5 x 15 + 10). */
+#define NAME15 "abcdefghijklmno"
+#define NAME85 NAME15 NAME15 NAME15 NAME15 NAME15 "abcdefghij"
+#define NAME255 NAME85 NAME85 NAME85
 
 static const struct path_case cases[] = {
     /* ---- ordinary paths ---- */
@@ -105,13 +113,21 @@ static const struct path_case cases[] = {
     {"half-hex escape", "/%4g", .want = REFUSED},
     {"encoded CRLF (header injection)", "/a%0d%0aSet-Cookie:x",
      .want = REFUSED},
-    {"encoded DEL", "/a%7f", .want = REFUSED},
+    {"encoded LF alone", "/a%0a", .want = REFUSED},
+    {"encoded DEL names no file", "/a%7f", .want = MISSING},
+    {"encoded control names no file", "/%02", .want = MISSING},
+    {"encoded control before a climb", "/%02/../..", .want = MISSING},
     {"raw control byte", "/a\x01", .want = REFUSED},
     {"raw HTAB", "/a\tb", .want = REFUSED},
-    {"output one byte too small", "/abc", .want = REFUSED, .outlen = 4},
+    {"path longer than the output names no file", "/abc", .want = MISSING,
+     .outlen = 4},
     {"output just large enough", "/abc", .want = "/abc", .outlen = 5},
-    {"output too small for a separator", "/ab/c", .want = REFUSED, .outlen = 4},
-    {"no room at all", "/", .want = REFUSED, .outlen = 1},
+    {"output too small for a separator", "/ab/c", .want = MISSING,
+     .outlen = 4},
+    {"no room at all", "/", .want = MISSING, .outlen = 1},
+    {"segment of NAME_MAX bytes", "/" NAME255, .want = "/" NAME255},
+    {"segment over NAME_MAX names no file", "/" NAME255 "x", .want = MISSING},
+    {"long segment then a climb", "/" NAME255 "x/..", .want = MISSING},
 };
 
 /* What every result must look like: no way up, no empty segment. */
@@ -134,9 +150,11 @@ static void test_case(void **state)
 	int r;
 
 	r = http_path_normalize(guard_place(c->in, len), len, out, outlen);
-	if (c->want == REFUSED) {
-		if (r != -1)
-			fail_msg("%s: accepted as \"%s\"", c->name, out);
+	if (c->want == REFUSED || c->want == MISSING) {
+		int want = c->want == REFUSED ? HTTP_PATH_BAD : HTTP_PATH_MISSING;
+		if (r != want)
+			fail_msg("%s: %d (\"%s\"), want %d", c->name, r,
+				 r > 0 ? out : "", want);
 		return;
 	}
 	if (r < 0)
@@ -160,8 +178,11 @@ static void test_every_byte(void **state)
 		in[4] = hex[b & 15];
 		r = http_path_normalize(guard_place(in, 5), 5, out,
 					sizeof(out));
-		if ((r > 0) !=
-		    (b >= 0x20 && b != 0x7f && b != '/' && b != '\\'))
+		if (r != (b == '/' || b == '\\' || b == 0 || b == '\r' ||
+				  b == '\n'
+			      ? HTTP_PATH_BAD
+			  : b < 0x20 || b == 0x7f ? HTTP_PATH_MISSING
+						  : 3))
 			fail_msg("escape %%%02X: %d", b, r);
 		in[2] = (char)b;
 		r = http_path_normalize(guard_place(in, 3), 3, out,
@@ -171,15 +192,54 @@ static void test_every_byte(void **state)
 	}
 }
 
+/* Location values: only pchar and '/' raw, and they lead back to the path. */
+static void test_encode(void **state)
+{
+	static const struct {
+		const char *path, *want;
+		size_t outlen;
+	} enc[] = {
+	    {"/subdir", "/subdir", 64},
+	    {"/a b/c", "/a%20b/c", 64},
+	    {"/a?b#c%d", "/a%3Fb%23c%25d", 64},
+	    {"/caf\xc3\xa9", "/caf%C3%A9", 64},
+	    {"/!$&'()*+,;=:@-._~", "/!$&'()*+,;=:@-._~", 64},
+	    {"/\"<>\\^`{|}", "/%22%3C%3E%5C%5E%60%7B%7C%7D", 64},
+	    {"/abc", "/abc", 5},
+	    {"/abc", NULL, 4},
+	    {"/a b", NULL, 6},
+	};
+	char out[64], back[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(enc) / sizeof(enc[0]); i++) {
+		int r = http_path_encode(enc[i].path, out, enc[i].outlen);
+
+		if (enc[i].want == NULL) {
+			if (r != -1)
+				fail_msg("encode %zu: %d, want -1", i, r);
+			continue;
+		}
+		if (r < 0 || strcmp(out, enc[i].want) != 0)
+			fail_msg("encode %zu: %d \"%s\"", i, r, r < 0 ? "" : out);
+		/* (normalised paths hold no '\\'; '?' and '#' decode back) */
+		if (strpbrk(enc[i].path, "?#\\") == NULL &&
+		    (http_path_normalize(out, (size_t)r, back, sizeof(back)) < 0 ||
+		     strcmp(back, enc[i].path) != 0))
+			fail_msg("encode %zu: does not lead back", i);
+	}
+}
+
 int main(void)
 {
-	static struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 1];
+	static struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	for (i = 0; i < n; i++)
 		tests[i] = (struct CMUnitTest){cases[i].name, test_case, NULL,
 					       NULL, (void *)&cases[i]};
 	tests[n] = (struct CMUnitTest)cmocka_unit_test(test_every_byte);
-	return _cmocka_run_group_tests("http_path_normalize", tests, n + 1,
+	tests[n + 1] = (struct CMUnitTest)cmocka_unit_test(test_encode);
+	return _cmocka_run_group_tests("http_path_normalize", tests, n + 2,
 				       NULL, NULL);
 }

@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "http_cond.h"
+#include "http_multipart.h"
+#include "http_ranges.h"
 #include "http_cache.h"
 #include "http_date.h"
 #include "http_log.h"
@@ -25,6 +28,8 @@
 
 #define OUT_SIZE (64 * 1024)
 #define SMALL_FILE (16 * 1024) /* copied into the batch, not sendfile'd */
+/* Ranges this close are sent as one part: about the cost of a part head. */
+#define RANGE_GAP 80
 
 /* A prepared fixed response: head + body, Date patched in per second. */
 struct fixed {
@@ -42,6 +47,15 @@ struct http_site {
 	struct http_log *log;
 };
 
+/* The parts of a multipart/byteranges answer sent from a file. */
+struct http_mp {
+	struct http_ranges rs;
+	size_t cur; /* the part being sent */
+	uint64_t size;
+	const char *content_type;
+	char boundary[HTTP_MULTIPART_BOUNDARY_LEN + 1];
+};
+
 /* c->proto: a request not finished with one batch. */
 struct http_tx {
 	char *head; /* a request whose body is being discarded */
@@ -52,6 +66,7 @@ struct http_tx {
 	int file_fd; /* a file being sent, or -1 */
 	off_t file_off;
 	uint64_t file_left;
+	struct http_mp *mp; /* more parts of the file to send, or NULL */
 };
 
 /* Answers of one batch are gathered here and written at once. The worker
@@ -120,6 +135,7 @@ static void tx_free(struct conn *c)
 		return;
 	if (tx->file_fd >= 0)
 		close(tx->file_fd);
+	free(tx->mp);
 	free(tx->head);
 	free(tx);
 	c->proto = NULL;
@@ -159,7 +175,8 @@ static void access_log(struct conn *c, const struct http_request *req,
 static int send_error(struct conn *c, const struct http_request *req,
 		      int status, bool close, const char *extra)
 {
-	char body[64], head[512];
+	static char head[20 * 1024]; /* room for a Location of a long path */
+	char body[64];
 	struct http_head h = {
 		.status = status,
 		.version_minor = req != NULL ? req->version_minor : 1,
@@ -204,27 +221,64 @@ static int send_fixed(struct conn *c, const struct http_request *req)
 	return head ? 0 : out_append(c, f->buf + f->head_len, f->len - f->head_len);
 }
 
-/* Sends what is left of tx's file; 1 when done, 0 when the socket is
- * full (we wait for it), -1 when c closed. */
+/* After a part of a multipart answer: writes the next part's head and
+ * aims tx at its bytes (1), or writes the close delimiter (0); -1 when c
+ * closed. */
+static int part_next(struct conn *c, struct http_tx *tx)
+{
+	struct http_mp *mp = tx->mp;
+	char buf[HTTP_MULTIPART_PART_MAX];
+	struct iovec iov = {buf, 0};
+	bool more = ++mp->cur < mp->rs.n;
+
+	if (more) {
+		const struct http_range *rg = &mp->rs.r[mp->cur];
+
+		iov.iov_len = http_multipart_part(buf, sizeof(buf), mp->boundary,
+						  mp->content_type, rg, mp->size);
+		tx->file_off = (off_t)rg->first;
+		tx->file_left = rg->last - rg->first + 1;
+	} else {
+		iov.iov_len = http_multipart_end(buf, sizeof(buf), mp->boundary);
+	}
+	return conn_writev(c, &iov, 1) < 0 ? -1 : more;
+}
+
+/* Sends what is left of tx's file (and of its other parts); 1 when done,
+ * 0 when the socket is full (we wait for it), -1 when c closed. */
 static int file_send(struct conn *c, struct http_tx *tx)
 {
-	while (tx->file_left > 0) {
-		size_t chunk = tx->file_left > (1u << 30) ? 1u << 30
-							  : (size_t)tx->file_left;
-		ssize_t n = sendfile(c->watch.fd, tx->file_fd, &tx->file_off, chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return conn_wait_writable(c) < 0 ? -1 : 0;
-		if (n <= 0) {
-			conn_close(c, n == 0 ? "file shrank while sent"
-					     : strerror(errno));
-			return -1;
+	for (;;) {
+		while (tx->file_left > 0) {
+			size_t chunk = tx->file_left > (1u << 30)
+					   ? 1u << 30 : (size_t)tx->file_left;
+			ssize_t n = sendfile(c->watch.fd, tx->file_fd,
+					     &tx->file_off, chunk);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0 && errno == EAGAIN)
+				return conn_wait_writable(c) < 0 ? -1 : 0;
+			if (n <= 0) {
+				conn_close(c, n == 0 ? "file shrank while sent"
+						     : strerror(errno));
+				return -1;
+			}
+			tx->file_left -= (uint64_t)n;
 		}
-		tx->file_left -= (uint64_t)n;
+		if (tx->mp == NULL)
+			break;
+		int r = part_next(c, tx);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		if (c->out != NULL)
+			return 0; /* the part head waits; on_drained goes on */
 	}
 	close(tx->file_fd);
 	tx->file_fd = -1;
+	free(tx->mp);
+	tx->mp = NULL;
 	return 1;
 }
 
@@ -260,16 +314,6 @@ static int send_file_body(struct conn *c, struct http_file *f, uint64_t first,
 	return c->out != NULL ? 0 : file_send(c, tx) < 0 ? -1 : 0;
 }
 
-static bool not_modified(const struct http_request *req, time_t mtime)
-{
-	time_t since;
-
-	return req->if_modified_since != NULL &&
-	       http_date_parse(req->if_modified_since,
-			       req->if_modified_since_len, &since) == 0 &&
-	       mtime <= since;
-}
-
 /* A static answer: the file's metadata, and its body in memory (cached)
  * or in an open file. */
 struct rep {
@@ -277,6 +321,8 @@ struct rep {
 	time_t mtime;
 	const char *content_type;
 	const char *last_modified;
+	const char *etag;
+	size_t etag_len;
 	const char *mem;
 	struct http_file *file;
 };
@@ -294,46 +340,164 @@ static int rep_body(struct conn *c, struct rep *r, uint64_t first, uint64_t len)
 	return send_file_body(c, r->file, first, len);
 }
 
-/* Answers with r: 200, 304 for If-Modified-Since, 206/416 for a Range. */
-static int send_rep(struct conn *c, const struct http_request *req, struct rep *r)
+/* Writes h with keep-alive decided and the request logged; -1 when c
+ * closed. */
+static int rep_head(struct conn *c, const struct http_request *req,
+		    struct http_head *h)
 {
-	char head[1024], extra[128];
+	char head[1024];
+
+	h->keep_alive = keep_alive(c, req);
+	if (!h->keep_alive)
+		mark_close(c);
+	access_log(c, req, h->status, h->status == 304 ? 0 : h->content_length);
+	return out_append(c, head, http_head_format(head, sizeof(head), h));
+}
+
+/* The body of a multipart/byteranges answer from a file: the first part's
+ * head joins the batch, then file_send sends each part and the heads of
+ * the others. */
+static int multipart_file(struct conn *c, struct rep *r, struct http_mp *mp)
+{
+	struct http_tx *tx;
+
+	if (out_flush(c) < 0 || (tx = tx_get(c)) == NULL) {
+		free(mp);
+		rep_close(r);
+		return -1;
+	}
+	tx->mp = mp;
+	tx->file_fd = r->file->fd;
+	tx->file_off = (off_t)mp->rs.r[0].first;
+	tx->file_left = mp->rs.r[0].last - mp->rs.r[0].first + 1;
+	return c->out != NULL ? 0 : file_send(c, tx) < 0 ? -1 : 0;
+}
+
+/* 206 with several ranges, as multipart/byteranges (RFC 9110 14.6). */
+static int send_multipart(struct conn *c, const struct http_request *req,
+			  struct rep *r, const struct http_ranges *rs,
+			  struct http_head *h)
+{
+	static uint64_t seq;
+	char ctype[64 + HTTP_MULTIPART_BOUNDARY_LEN], part[HTTP_MULTIPART_PART_MAX];
+	struct http_mp *mp = calloc(1, sizeof(*mp));
+
+	if (mp == NULL) {
+		rep_close(r);
+		conn_close(c, "out of memory");
+		return -1;
+	}
+	if (seq == 0)
+		seq = (uint64_t)time(NULL) << 24 ^ (uint64_t)getpid();
+	http_multipart_boundary(mp->boundary, ++seq);
+	mp->rs = *rs;
+	mp->size = r->size;
+	mp->content_type = r->content_type;
+	snprintf(ctype, sizeof(ctype), "multipart/byteranges; boundary=%s",
+		 mp->boundary);
+	h->status = 206;
+	h->content_type = ctype;
+	h->content_length =
+	    http_multipart_length(rs, mp->boundary, r->content_type, r->size);
+	if (rep_head(c, req, h) < 0 ||
+	    out_append(c, part, http_multipart_part(part, sizeof(part), mp->boundary,
+						   r->content_type, &rs->r[0],
+						   r->size)) < 0) {
+		free(mp);
+		rep_close(r);
+		return -1;
+	}
+	if (r->mem == NULL)
+		return multipart_file(c, r, mp);
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct http_range *rg = &rs->r[i];
+		size_t n = i == 0 ? 0
+				  : http_multipart_part(part, sizeof(part),
+							mp->boundary, r->content_type,
+							rg, r->size);
+		if (out_append(c, part, n) < 0 ||
+		    out_append(c, r->mem + rg->first,
+			       (size_t)(rg->last - rg->first + 1)) < 0)
+			break;
+	}
+	size_t n = http_multipart_end(part, sizeof(part), mp->boundary);
+	free(mp);
+	return c->flags & CONN_CLOSED ? -1 : out_append(c, part, n);
+}
+
+/* Answers with r: 412 or 304 by the preconditions, 206 (one part or
+ * several) or 416 for a Range, else 200. */
+static int send_rep(struct conn *c, const struct http_request *req,
+		    struct rep *r)
+{
+	const struct http_validators v = {r->etag, r->etag_len, r->mtime};
+	char extra[128];
 	struct http_head h = {
 		.status = 200, .version_minor = req->version_minor,
 		.content_type = r->content_type, .last_modified = r->last_modified,
-		.content_length = r->size, .extra = "Accept-Ranges: bytes\r\n",
+		.etag = r->etag, .content_length = r->size,
+		.extra = "Accept-Ranges: bytes\r\n",
 	};
-	uint64_t first = 0, last = r->size - 1;
-	int rg;
+	struct http_ranges rs;
+	uint64_t first = 0;
+	int n = 0;
 
-	if (not_modified(req, r->mtime))
-		h.status = 304;
-	else if (req->range != NULL &&
-		 (rg = http_range_parse(req->range, req->range_len, r->size, &first,
-					&last)) != 1) {
-		if (rg < 0) {
-			rep_close(r);
-			snprintf(extra, sizeof(extra), "Content-Range: bytes */%llu\r\n",
-				 (unsigned long long)r->size);
-			return send_error(c, req, 416, false, extra);
-		}
+	h.status = http_cond_check(req, &v);
+	if (h.status == 412) {
+		rep_close(r);
+		return send_error(c, req, 412, false, NULL);
+	}
+	/* Range is defined for GET only (RFC 9110 14.2), after If-Range */
+	if (h.status == 200 && req->range != NULL && req->meth == HTTP_GET &&
+	    http_cond_range_ok(req, &v))
+		n = http_ranges_parse(req->range, req->range_len, r->size,
+				      RANGE_GAP, &rs);
+	if (n == HTTP_RANGES_UNSATISFIABLE) {
+		rep_close(r);
+		snprintf(extra, sizeof(extra), "Content-Range: bytes */%llu\r\n",
+			 (unsigned long long)r->size);
+		return send_error(c, req, 416, false, extra);
+	}
+	if (n > 1)
+		return send_multipart(c, req, r, &rs, &h);
+	if (n == 1) {
 		h.status = 206;
-		h.content_length = last - first + 1;
+		first = rs.r[0].first;
+		h.content_length = rs.r[0].last - first + 1;
 		snprintf(extra, sizeof(extra), "Content-Range: bytes %llu-%llu/%llu\r\n",
-			 (unsigned long long)first, (unsigned long long)last,
+			 (unsigned long long)first, (unsigned long long)rs.r[0].last,
 			 (unsigned long long)r->size);
 		h.extra = extra;
 	}
-	h.keep_alive = keep_alive(c, req);
-	if (!h.keep_alive)
-		mark_close(c);
-	access_log(c, req, h.status, h.status == 304 ? 0 : h.content_length);
-	if (out_append(c, head, http_head_format(head, sizeof(head), &h)) < 0 ||
-	    h.status == 304 || req->meth == HTTP_HEAD || h.content_length == 0) {
+	if (rep_head(c, req, &h) < 0 || h.status == 304 ||
+	    req->meth == HTTP_HEAD || h.content_length == 0) {
 		rep_close(r);
 		return c->flags & CONN_CLOSED ? -1 : 0;
 	}
 	return rep_body(c, r, first, h.content_length);
+}
+
+/* 301 to the slashed path of a directory, with the target's query. */
+static int send_redirect(struct conn *c, const struct http_request *req,
+			 const char *path)
+{
+	static char extra[16 * 1024];
+	const char *q = memchr(req->target, '?', req->target_len);
+	size_t qlen = q != NULL ? (size_t)(req->target + req->target_len - q) : 0;
+	size_t n = sizeof("Location: ") - 1;
+	int e;
+
+	memcpy(extra, "Location: ", n);
+	e = http_path_encode(path, extra + n, sizeof(extra) - n);
+	if (e < 0 || n + (size_t)e + qlen + 4 > sizeof(extra))
+		return send_error(c, req, 404, false, NULL); /* cannot say where */
+	n += (size_t)e;
+	extra[n++] = '/';
+	if (q != NULL)
+		memcpy(extra + n, q, qlen);
+	n += qlen;
+	memcpy(extra + n, "\r\n", 3);
+	return send_error(c, req, 301, false, extra);
 }
 
 /* The file a request path names, relative to the root, for the cache. */
@@ -353,24 +517,31 @@ static int send_static(struct conn *c, const struct http_request *req)
 {
 	struct http_site *site = site_of(c);
 	char path[4096], file[4096 + 16], lm[HTTP_DATE_LEN + 1];
+	char etag[HTTP_ETAG_SIZE];
 	const struct http_cached *ce;
 	time_t now = time(NULL);
 	struct http_file f;
 	int st;
 
-	if (http_path_normalize(req->target, req->target_len, path, sizeof(path)) < 0)
-		return send_error(c, req, 400, false, NULL);
+	st = http_path_normalize(req->target, req->target_len, path, sizeof(path));
+	if (st < 0)
+		return send_error(c, req, st == HTTP_PATH_MISSING ? 404 : 400,
+				  false, NULL);
 	if ((ce = http_cache_get(&site->cache, site->root_fd, path, now)) != NULL) {
-		struct rep r = { ce->size, ce->mtim.tv_sec, ce->content_type,
-				 ce->last_modified, ce->body, NULL };
+		struct rep r = {ce->size, ce->mtim.tv_sec, ce->content_type,
+				ce->last_modified, ce->etag, ce->etag_len,
+				ce->body, NULL};
 		return send_rep(c, req, &r);
 	}
 	if ((st = http_static_open(site->root_fd, path, &f)) != 0)
-		return send_error(c, req, st, false, NULL);
+		return st == 301 ? send_redirect(c, req, path)
+				 : send_error(c, req, st, false, NULL);
 	cache_file_name(path, f.index, file, sizeof(file));
 	http_cache_put(&site->cache, path, file, f.fd, &f.st, f.content_type, now);
 	http_date_format(f.mtime, lm);
-	struct rep r = { f.size, f.mtime, f.content_type, lm, NULL, &f };
+	size_t elen = http_etag_format(etag, (uint64_t)f.st.st_ino,
+				       http_mtime_ns(&f.st), f.size);
+	struct rep r = {f.size, f.mtime, f.content_type, lm, etag, elen, NULL, &f};
 	return send_rep(c, req, &r);
 }
 

@@ -79,6 +79,8 @@ void http_cache_put(struct http_cache *hc, const char *path, const char *file,
 	e->checked = now;
 	e->content_type = content_type;
 	http_date_format(st->st_mtim.tv_sec, e->last_modified);
+	e->etag_len = http_etag_format(e->etag, (uint64_t)st->st_ino,
+				       http_mtime_ns(st), size);
 	e->body = body;
 }
 

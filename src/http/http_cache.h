@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "http_cond.h"
 #include "http_date.h"
 
 #define HTTP_CACHE_SLOTS 128
@@ -23,6 +24,8 @@ struct http_cached {
 	time_t checked; /* the second it was last found unchanged */
 	const char *content_type;
 	char last_modified[HTTP_DATE_LEN + 1];
+	char etag[HTTP_ETAG_SIZE]; /* http_etag_format of the version */
+	size_t etag_len;
 	char *body;
 };
 

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include "http_host.h"
 #include "http_parse.h"
 
 #if defined(__SSE2__) && !defined(HTTP_PARSE_SCALAR)
@@ -109,13 +110,14 @@ static inline uint64_t swar_stop(uint64_t x, unsigned char n)
 }
 
 /*
- * The first byte in [p, end) whose value is at most max or is DEL, or end.
- * With max 0x1f it finds the end of a field value, with 0x20 the end of a
- * request target. Loads 16 or 8 bytes only while that many remain before
- * end, so it never reads past it.
+ * The first byte in [p, end) whose value is at most max or is DEL (or,
+ * with high, is 0x80 or above), or end. With max 0x1f it finds the end of
+ * a field value, with 0x20 and high the end of a request target. Loads 16
+ * or 8 bytes only while that many remain before end, so it never reads
+ * past it.
  */
 static inline const char *scan_stop(const char *p, const char *end,
-				    unsigned char max)
+				    unsigned char max, bool high)
 {
 	uint64_t x, m;
 
@@ -129,6 +131,9 @@ static inline const char *scan_stop(const char *p, const char *end,
 		int bits = _mm_movemask_epi8(
 		    _mm_or_si128(low, _mm_cmpeq_epi8(v, vdel)));
 
+		if (high)
+			bits |= _mm_movemask_epi8(v);
+
 		if (bits != 0)
 			return p + __builtin_ctz((unsigned)bits);
 		p += 16;
@@ -137,11 +142,13 @@ static inline const char *scan_stop(const char *p, const char *end,
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	for (; end - p >= 8; p += 8) {
 		memcpy(&x, p, 8);
-		if ((m = swar_stop(x, (unsigned char)(max + 1))) != 0)
+		m = swar_stop(x, (unsigned char)(max + 1)) | (high ? x & HIGHS : 0);
+		if (m != 0)
 			return p + __builtin_ctzll(m) / 8;
 	}
 #endif
-	while (p < end && (unsigned char)*p > max && *p != 0x7f)
+	while (p < end && (unsigned char)*p > max && *p != 0x7f &&
+	       !(high && (unsigned char)*p >= 0x80))
 		p++;
 	return p;
 }
@@ -207,18 +214,65 @@ static const char *parse_method(struct parser *ps, const char *p)
 	return p + 1;
 }
 
+static bool method_is(const struct http_request *req, const char *m,
+		      size_t n)
+{
+	return req->method_len == n && memcmp(req->method, m, n) == 0;
+}
+
+/* absolute-form: "http://" or "https://" (any case), a valid authority,
+ * then nothing or a path or query. */
+static bool absolute_form_valid(const char *t, size_t n)
+{
+	size_t i = 0, start;
+
+	if (n >= 7 && EQUALS_CI(t, 7, "http://"))
+		i = 7;
+	else if (n >= 8 && EQUALS_CI(t, 8, "https://"))
+		i = 8;
+	else
+		return false;
+	for (start = i; i < n && t[i] != '/' && t[i] != '?'; i++)
+		;
+	return http_host_valid(t + start, i - start, false);
+}
+
+/*
+ * The target must be one of the four forms of RFC 9112 3.2, for the
+ * method: origin-form for any method but CONNECT, absolute-form (http or
+ * https), authority-form for CONNECT only, asterisk-form for OPTIONS only.
+ * No form holds a fragment.
+ */
+static int check_target(const struct http_request *req)
+{
+	const char *t = req->target;
+	size_t n = req->target_len;
+
+	if (method_is(req, "CONNECT", 7))
+		return http_host_valid(t, n, true) ? 0 : 400;
+	if (memchr(t, '#', n) != NULL)
+		return 400;
+	if (t[0] == '/')
+		return 0;
+	if (n == 1 && t[0] == '*')
+		return method_is(req, "OPTIONS", 7) ? 0 : 400;
+	return absolute_form_valid(t, n) ? 0 : 400;
+}
+
 static const char *parse_target(struct parser *ps, const char *p)
 {
 	const char *start = p;
+	int status;
 
-	p = scan_stop(p, ps->end, 0x20);
+	p = scan_stop(p, ps->end, 0x20, true);
 	if (p == ps->end)
 		return need_more(ps);
 	if (*p != ' ' || p == start)
-		return fail(ps, 400);
+		return fail(ps, 400); /* also raw bytes above 0x7f */
 	ps->req->target = start;
 	ps->req->target_len = (size_t)(p - start);
-	return p + 1;
+	status = check_target(ps->req);
+	return status ? fail(ps, status) : p + 1;
 }
 
 /*
@@ -249,49 +303,48 @@ static const char *parse_version(struct parser *ps, const char *p)
 
 /* ---- derived fields ---- */
 
-/* Content-Length: 1*DIGIT, or a list of identical ones ("5, 5"). */
+/* Content-Length: 1*DIGIT, nothing else. */
 static int parse_content_length(const char *v, size_t n, uint64_t *out)
 {
-	size_t i = 0;
-	bool have = false;
-	uint64_t first = 0;
+	uint64_t x = 0;
 
-	for (;;) {
-		size_t start = i;
-		uint64_t x = 0;
+	if (n == 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned)(v[i] - '0');
 
-		for (; i < n && v[i] >= '0' && v[i] <= '9'; i++) {
-			unsigned d = (unsigned)(v[i] - '0');
-
-			if (x > (UINT64_MAX - d) / 10)
-				return -1;
-			x = x * 10 + d;
-		}
-		if (i == start || (have && x != first))
+		if (d > 9 || x > (UINT64_MAX - d) / 10)
 			return -1;
-		first = x;
-		have = true;
-		while (i < n && is_ows(v[i]))
-			i++;
-		if (i == n)
-			break;
-		if (v[i++] != ',')
-			return -1;
-		while (i < n && is_ows(v[i]))
-			i++;
+		x = x * 10 + d;
 	}
-	*out = first;
+	*out = x;
 	return 0;
 }
 
+/* Whether the OWS around h's value holds a HTAB (the value ends at a CR). */
+static bool ows_has_tab(const struct http_header *h)
+{
+	const char *p = h->name + h->name_len + 1, *q = h->value + h->value_len;
+
+	for (; p < h->value; p++)
+		if (*p == '\t')
+			return true;
+	for (; *q != '\r'; q++)
+		if (*q == '\t')
+			return true;
+	return false;
+}
+
+/* The framing field is taken strictly (RFC 9110 8.6 allows rejecting what
+ * a peer might read otherwise): one field, digits only, SP as its only
+ * OWS; a list ("5, 5") or a second field is refused. */
 static int on_content_length(struct parser *ps, const struct http_header *h)
 {
 	struct http_request *req = ps->req;
 	uint64_t n;
 
-	if (parse_content_length(h->value, h->value_len, &n) < 0)
-		return 400;
-	if (req->has_content_length && req->content_length != n)
+	if (req->has_content_length || ows_has_tab(h) ||
+	    parse_content_length(h->value, h->value_len, &n) < 0)
 		return 400;
 	req->has_content_length = true;
 	req->content_length = n;
@@ -361,12 +414,10 @@ static int on_connection(struct parser *ps, const struct http_header *h)
 	return list_each(h->value, h->value_len, ps, connection_element);
 }
 
-/* Host = uri-host [ ":" port ]; checked loosely by character set. */
+/* Host = uri-host [ ":" port ], not empty (RFC 9112 3.2). */
 static int on_host(struct parser *ps, const struct http_header *h)
 {
-	const char *end = h->value + h->value_len;
-
-	if (++ps->hosts > 1 || span_class(h->value, end, C_HOST) != end)
+	if (++ps->hosts > 1 || !http_host_valid(h->value, h->value_len, false))
 		return 400;
 	ps->req->host = h->value;
 	ps->req->host_len = h->value_len;
@@ -383,11 +434,12 @@ static int on_range(struct parser *ps, const struct http_header *h)
 	return 0;
 }
 
-static int on_if_modified_since(struct parser *ps, const struct http_header *h)
+/* A precondition field: the first one counts. */
+static int on_precondition(struct http_field *f, const struct http_header *h)
 {
-	if (ps->req->if_modified_since == NULL) {
-		ps->req->if_modified_since = h->value;
-		ps->req->if_modified_since_len = h->value_len;
+	if (f->value == NULL) {
+		f->value = h->value;
+		f->len = h->value_len;
 	}
 	return 0;
 }
@@ -400,9 +452,19 @@ static int apply_header(struct parser *ps, const struct http_header *h)
 	switch (h->name_len) {
 	case 4: return EQUALS_CI(n, 4, "host") ? on_host(ps, h) : 0;
 	case 5: return EQUALS_CI(n, 5, "range") ? on_range(ps, h) : 0;
+	case 8:
+		if (EQUALS_CI(n, 8, "if-match"))
+			return on_precondition(&ps->req->if_match, h);
+		if (EQUALS_CI(n, 8, "if-range"))
+			return on_precondition(&ps->req->if_range, h);
+		return 0;
 	case 10:
 		return EQUALS_CI(n, 10, "connection") ? on_connection(ps, h)
 						      : 0;
+	case 13:
+		if (EQUALS_CI(n, 13, "if-none-match"))
+			return on_precondition(&ps->req->if_none_match, h);
+		return 0;
 	case 14:
 		if (EQUALS_CI(n, 14, "content-length"))
 			return on_content_length(ps, h);
@@ -411,7 +473,11 @@ static int apply_header(struct parser *ps, const struct http_header *h)
 		if (EQUALS_CI(n, 17, "transfer-encoding"))
 			return on_transfer_encoding(ps, h);
 		if (EQUALS_CI(n, 17, "if-modified-since"))
-			return on_if_modified_since(ps, h);
+			return on_precondition(&ps->req->if_modified_since, h);
+		return 0;
+	case 19:
+		if (EQUALS_CI(n, 19, "if-unmodified-since"))
+			return on_precondition(&ps->req->if_unmodified_since, h);
 		return 0;
 	default: return 0;
 	}
@@ -423,7 +489,7 @@ static int apply_header(struct parser *ps, const struct http_header *h)
 static const char *value_end(struct parser *ps, const char *p)
 {
 	for (;;) {
-		p = scan_stop(p, ps->end, 0x1f);
+		p = scan_stop(p, ps->end, 0x1f, false);
 		if (p == ps->end)
 			return need_more(ps);
 		if (*p == '\t') {
@@ -518,8 +584,8 @@ static void request_reset(struct http_request *req)
 	req->chunked = false;
 	req->host = NULL;
 	req->host_len = 0;
-	req->if_modified_since = NULL;
-	req->if_modified_since_len = 0;
+	req->if_match = req->if_none_match = req->if_modified_since =
+	    req->if_unmodified_since = req->if_range = (struct http_field){0};
 	req->range = NULL;
 	req->range_len = 0;
 }
@@ -585,8 +651,15 @@ bool http_head_complete(const char *buf, size_t len, size_t prev_len)
 enum chunk_state {
 	CH_SIZE0,   /* first hex digit of a chunk-size */
 	CH_SIZE,    /* more hex digits */
-	CH_BWS,	    /* whitespace after the size */
-	CH_EXT,	    /* chunk-ext after a ";", up to the CR */
+	CH_BWS,	    /* whitespace after the size or a value: a ";" must follow */
+	CH_EXT_PRE, /* after a ";": BWS, then an extension name */
+	CH_EXT_NAME,
+	CH_EXT_NAME_BWS, /* BWS after a name: "=" or ";" must follow */
+	CH_EXT_EQ,	 /* after "=": BWS, then a token or a quoted-string */
+	CH_EXT_VAL,	 /* a token value */
+	CH_EXT_QSTR,	 /* inside a quoted-string value */
+	CH_EXT_QPAIR,	 /* after a backslash inside it */
+	CH_EXT_QEND,	 /* after its closing quote */
 	CH_SIZE_LF, /* the LF ending the size line */
 	CH_DATA,    /* chunk data */
 	CH_DATA_CR, /* the CRLF after chunk data */
@@ -624,39 +697,76 @@ static int chunk_digit(struct http_chunked *c, char ch, uint64_t max_body)
 	return 0;
 }
 
-/* After the hex digits: BWS, then ";" and an extension, or the CR. */
-static int chunk_after_size(struct http_chunked *c, char ch)
+/* qdtext (RFC 9110 5.6.4): HTAB, SP, VCHAR but '"' and '\\', obs-text */
+static bool is_qdtext(char ch)
 {
-	if (is_ows(ch)) {
-		c->state = CH_BWS;
-		return 0;
-	}
-	if (ch != ';')
-		return -1;
-	c->state = CH_EXT;
-	return 0;
+	unsigned char u = (unsigned char)ch;
+
+	return u == '\t' || (u >= 0x20 && u != '"' && u != '\\' && u != 0x7f);
 }
 
-/* One byte of a chunk-size line (size, BWS, extensions, CR). */
+/* One byte of a chunk-ext (RFC 9112 7.1.1), after the size. The CR that
+ * ends the line is taken where an extension may end: after the size, a
+ * name, a value or a closing quote. */
+static int chunk_ext_byte(struct http_chunked *c, char ch)
+{
+	bool ows = is_ows(ch), tchar = is_class(ch, C_TCHAR);
+	int s = c->state;
+
+	if (s == CH_EXT_QSTR) {
+		c->state = ch == '"' ? CH_EXT_QEND : ch == '\\' ? CH_EXT_QPAIR : s;
+		return is_qdtext(ch) || ch == '"' || ch == '\\' ? 0 : -1;
+	}
+	if (s == CH_EXT_QPAIR) {
+		c->state = CH_EXT_QSTR;
+		return is_qdtext(ch) || ch == '"' || ch == '\\' ? 0 : -1;
+	}
+	if (ch == '\r' && (s == CH_SIZE || s == CH_EXT_NAME || s == CH_EXT_VAL ||
+			   s == CH_EXT_QEND)) {
+		c->state = CH_SIZE_LF;
+		return 0;
+	}
+	if (ch == ';' && s != CH_EXT_PRE && s != CH_EXT_EQ) {
+		c->state = CH_EXT_PRE;
+		return 0;
+	}
+	switch (s) {
+	case CH_SIZE:
+	case CH_EXT_VAL:
+	case CH_EXT_QEND:
+		if (s == CH_EXT_VAL && tchar)
+			return 0;
+		c->state = CH_BWS;
+		return ows ? 0 : -1;
+	case CH_BWS: return ows ? 0 : -1;
+	case CH_EXT_PRE:
+		c->state = tchar ? CH_EXT_NAME : s;
+		return tchar || ows ? 0 : -1;
+	case CH_EXT_NAME:
+	case CH_EXT_NAME_BWS:
+		if (ch == '=')
+			c->state = CH_EXT_EQ;
+		else if (ows)
+			c->state = CH_EXT_NAME_BWS;
+		else if (!tchar || s == CH_EXT_NAME_BWS)
+			return -1;
+		return 0;
+	default: /* CH_EXT_EQ */
+		c->state = ch == '"' ? CH_EXT_QSTR : tchar ? CH_EXT_VAL : s;
+		return ch == '"' || tchar || ows ? 0 : -1;
+	}
+}
+
+/* One byte of a chunk-size line (size, extensions, CR). */
 static int chunk_size_byte(struct http_chunked *c, char ch, uint64_t max_body)
 {
 	if (++c->line_len > HTTP_CHUNK_LINE_MAX)
 		return -1;
-	if (ch == '\r' && c->state != CH_SIZE0) {
-		c->state = CH_SIZE_LF;
-		return 0;
-	}
-	switch (c->state) {
-	case CH_SIZE0:
+	if (c->state == CH_SIZE0)
 		return is_class(ch, C_HEX) ? chunk_digit(c, ch, max_body) : -1;
-	case CH_SIZE:
-		if (is_class(ch, C_HEX))
-			return chunk_digit(c, ch, max_body);
-		return chunk_after_size(c, ch);
-	case CH_BWS: return chunk_after_size(c, ch);
-	default: /* CH_EXT: names, values, quoted strings; no CTL */
-		return is_class(ch, C_STOP) && ch != '\t' ? -1 : 0;
-	}
+	if (c->state == CH_SIZE && is_class(ch, C_HEX))
+		return chunk_digit(c, ch, max_body);
+	return chunk_ext_byte(c, ch);
 }
 
 /* The LF after a size line: start the data, or the trailer section. */
@@ -706,7 +816,14 @@ static int chunk_byte(struct http_chunked *c, char ch, uint64_t max_body)
 	case CH_SIZE0:
 	case CH_SIZE:
 	case CH_BWS:
-	case CH_EXT: return chunk_size_byte(c, ch, max_body);
+	case CH_EXT_PRE:
+	case CH_EXT_NAME:
+	case CH_EXT_NAME_BWS:
+	case CH_EXT_EQ:
+	case CH_EXT_VAL:
+	case CH_EXT_QSTR:
+	case CH_EXT_QPAIR:
+	case CH_EXT_QEND: return chunk_size_byte(c, ch, max_body);
 	case CH_SIZE_LF: return chunk_size_end(c, ch);
 	case CH_DATA_CR: c->state = CH_DATA_LF; return ch == '\r' ? 0 : -1;
 	case CH_DATA_LF:
@@ -745,69 +862,4 @@ int http_chunked_skip(struct http_chunked *c, const char *buf, size_t len,
 		c->state = r == -1 ? CH_BAD : CH_TOO_BIG;
 	*consumed = i;
 	return r;
-}
-
-/* ---- Range ----------------------------------------------------------- */
-
-/* Reads 0*DIGIT at v[*i], saturating at UINT64_MAX; false when none. */
-static bool range_number(const char *v, size_t len, size_t *i, uint64_t *out)
-{
-	size_t start = *i;
-	uint64_t x = 0;
-
-	for (; *i < len && v[*i] >= '0' && v[*i] <= '9'; (*i)++) {
-		unsigned d = (unsigned)(v[*i] - '0');
-
-		x = x > (UINT64_MAX - d) / 10 ? UINT64_MAX : x * 10 + d;
-	}
-	*out = x;
-	return *i > start;
-}
-
-/* "a-" and "a-b" */
-static int range_from(uint64_t a, bool has_b, uint64_t b, uint64_t size,
-		      uint64_t *first, uint64_t *last)
-{
-	if (has_b && b < a)
-		return 1;
-	if (a >= size)
-		return -1;
-	*first = a;
-	*last = has_b && b < size - 1 ? b : size - 1;
-	return 0;
-}
-
-/* "-n": the last n bytes, or all of them when fewer */
-static int range_suffix(uint64_t n, uint64_t size, uint64_t *first,
-			uint64_t *last)
-{
-	if (n == 0 || size == 0)
-		return -1;
-	*first = n >= size ? 0 : size - n;
-	*last = size - 1;
-	return 0;
-}
-
-int http_range_parse(const char *v, size_t len, uint64_t size, uint64_t *first,
-		     uint64_t *last)
-{
-	size_t i = 6;
-	uint64_t a, b;
-	bool has_a, has_b;
-
-	if (len < 6 || !EQUALS_CI(v, 5, "bytes") || v[5] != '=')
-		return 1;
-	while (i < len && is_ows(v[i]))
-		i++;
-	has_a = range_number(v, len, &i, &a);
-	if (i == len || v[i++] != '-')
-		return 1;
-	has_b = range_number(v, len, &i, &b);
-	while (i < len && is_ows(v[i]))
-		i++;
-	if (i != len || (!has_a && !has_b))
-		return 1; /* trailing bytes: several ranges, or garbage */
-	if (has_a)
-		return range_from(a, has_b, b, size, first, last);
-	return range_suffix(b, size, first, last);
 }

@@ -18,6 +18,12 @@ struct http_header {
 	size_t value_len;
 };
 
+/* A field value kept by the parser; value is NULL when absent. */
+struct http_field {
+	const char *value;
+	size_t len;
+};
+
 /* A parsed request head. Every pointer points into the parsed buffer. */
 struct http_request {
 	const char *method;
@@ -35,8 +41,9 @@ struct http_request {
 	bool chunked;	  /* Transfer-Encoding: chunked (the only coding) */
 	const char *host; /* NULL when absent; may be empty */
 	size_t host_len;
-	const char *if_modified_since; /* NULL when absent */
-	size_t if_modified_since_len;
+	/* preconditions (RFC 9110 13.1): the first field of each name */
+	struct http_field if_match, if_none_match, if_modified_since,
+	    if_unmodified_since, if_range;
 	const char *range; /* NULL when absent or given more than once */
 	size_t range_len;
 };
@@ -55,15 +62,21 @@ enum { HTTP_PARSE_ERROR = -1, HTTP_PARSE_AGAIN = -2 };
  * answers it and closes the connection):
  *   400 malformed request line or field line: anything but a single SP
  *       between the three request-line parts, a non-token method, control
- *       characters or DEL in the target or a value, a bare CR, a bare LF
+ *       characters, DEL or bytes above 0x7f in the target, a target that
+ *       is none of the four forms of RFC 9112 3.2 for its method
+ *       (origin-form "/p?q"; absolute-form "http[s]://authority/p?q" with
+ *       a valid authority; authority-form "host:port" for CONNECT only;
+ *       "*" for OPTIONS only) or holds a "#", control characters or DEL
+ *       in a value, a bare CR, a bare LF
  *       (lines must end in CRLF: this parser does not take the RFC 9112 2.2
  *       leniency, to leave no room for smuggling through a lenient peer),
  *       whitespace before a colon, an empty or non-token field name,
  *       obs-fold or whitespace after the request line, a missing Host in
- *       HTTP/1.1, more than one Host or an invalid one, an invalid or
- *       conflicting Content-Length (a list of identical values such as
- *       "5, 5", or repeated identical fields, count as that one value per
- *       RFC 9110 8.6), Transfer-Encoding together with Content-Length or in
+ *       HTTP/1.1, more than one Host or an invalid or empty one (see
+ *       http_host_valid), a Content-Length that is not exactly 1*DIGIT
+ *       with SP as its only OWS, or given twice (even "5, 5" or two equal
+ *       fields: RFC 9110 8.6 lets a recipient refuse them, and a framing
+ *       field is safest read one way only), Transfer-Encoding together with Content-Length or in
  *       HTTP/1.0, "chunked" applied twice or not the final coding;
  *   414 request line not complete within max_header_size;
  *   431 head not complete within max_header_size, or more than
@@ -72,7 +85,7 @@ enum { HTTP_PARSE_ERROR = -1, HTTP_PARSE_AGAIN = -2 };
  *   505 a well-formed "HTTP/d.d" other than HTTP/1.0 and HTTP/1.1.
  * Empty lines (CRLF) before the request line are skipped and counted in the
  * returned length. Methods are any token (case-sensitive); meth says GET,
- * HEAD or other. The target is any run of visible bytes (obs-text allowed).
+ * HEAD or other.
  * lim may be NULL for no limit but len. Never reads past buf + len, never
  * allocates; *req is fully rewritten (and meaningless after an error).
  */
@@ -113,23 +126,15 @@ void http_chunked_init(struct http_chunked *c);
  * (*consumed then stops right after the final CRLF; what follows belongs to
  * the next request), 0 when all of buf was consumed and more is needed, -1
  * when malformed (answer 400: bad hex, bare CR or LF, control characters,
- * a size line or trailer section over the limits above), -2 when the data
+ * a chunk-ext that is not *( BWS ";" BWS token [ BWS "=" BWS ( token /
+ * quoted-string ) ] ) as RFC 9112 7.1.1 has it (so "5;", "5;a[=x" and
+ * "5 " with nothing after the whitespace are refused), a size line or
+ * trailer section over the limits above), -2 when the data
  * would exceed max_body bytes (answer 413; detected from the chunk size,
  * before the data arrives). Errors are sticky. Feeding the body in any
  * split gives the same result.
  */
 int http_chunked_skip(struct http_chunked *c, const char *buf, size_t len,
 		      uint64_t max_body, size_t *consumed);
-
-/*
- * Parses a Range header value for a representation of size bytes: a single
- * "bytes=a-b", "bytes=a-" or "bytes=-n" (unit case-insensitive, OWS allowed
- * around the range-spec). Returns 0 with *first and *last (inclusive,
- * last < size) for 206; -1 when unsatisfiable (answer 416: first >= size,
- * a suffix of 0 bytes, or an empty representation); 1 to ignore it and
- * answer 200 (malformed, a > b, several ranges, or another unit).
- */
-int http_range_parse(const char *v, size_t len, uint64_t size, uint64_t *first,
-		     uint64_t *last);
 
 #endif

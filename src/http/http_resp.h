@@ -21,6 +21,7 @@ struct http_head {
 	const char *content_type; /* NULL: none */
 	uint64_t content_length;
 	const char *last_modified; /* NULL: none */
+	const char *etag;	   /* NULL: none */
 	const char *extra;	   /* more header lines, each ending in CRLF, or NULL */
 };
 

@@ -57,6 +57,10 @@ int http_static_open(int root_fd, const char *path, struct http_file *f)
 	if (fstat(fd, &st) < 0)
 		goto fail;
 	f->content_type = mime_type(path);
+	if (S_ISDIR(st.st_mode) && path[strlen(path) - 1] != '/') {
+		close(fd);
+		return 301; /* relative links inside it need the slash */
+	}
 	if (S_ISDIR(st.st_mode)) {
 		idx = open_beneath(fd, "index.html");
 		close(fd);

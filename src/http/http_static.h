@@ -20,7 +20,9 @@ struct http_file {
  * Opens path (normalised by http_path_normalize, so it starts with '/')
  * relative to the directory root_fd, following symlinks only while they
  * stay beneath the root; a directory serves its index.html. Returns 0 with
- * *f filled (the caller closes f->fd), or the HTTP status to answer: 404
+ * *f filled (the caller closes f->fd), or the HTTP status to answer: 301
+ * (a directory named without its trailing '/': the caller redirects to
+ * path + "/"), 404
  * (missing, or a link leading out of the root), 403 (not readable, not a
  * regular file, a directory without index.html), 500 (anything else).
  */

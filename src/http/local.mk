@@ -10,4 +10,8 @@ src_libpreforkd_a_SOURCES += \
 	src/http/http_resp.c src/http/http_resp.h \
 	src/http/http_static.c src/http/http_static.h \
 	src/http/http_cache.c src/http/http_cache.h \
-	src/http/http_log.c src/http/http_log.h
+	src/http/http_log.c src/http/http_log.h \
+	src/http/http_host.c src/http/http_host.h \
+	src/http/http_cond.c src/http/http_cond.h \
+	src/http/http_ranges.c src/http/http_ranges.h \
+	src/http/http_multipart.c src/http/http_multipart.h

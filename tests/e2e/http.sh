@@ -73,6 +73,18 @@ expect_status "$PF" "DELETE / HTTP/1.1\r\n$H\r\n" "405 Method Not Allowed" "DELE
 req "$PF" "PUT / HTTP/1.1\r\n$H\r\n" | grep -q $'^Allow: GET, HEAD\r$' || fail "405 without Allow"
 ok "405 carries Allow: GET, HEAD"
 
+expect_status "$PF" "GET index.html HTTP/1.1\r\n$H\r\n" "400 Bad Request" "a target in none of the four forms"
+expect_status "$PF" "GET * HTTP/1.1\r\n$H\r\n" "400 Bad Request" "asterisk-form with GET"
+expect_status "$PF" "GET /caf\303\251 HTTP/1.1\r\n$H\r\n" "400 Bad Request" "raw bytes above 0x7f in the target"
+expect_status "$PF" "GET / HTTP/1.1\r\nHost: \r\n\r\n" "400 Bad Request" "empty Host"
+expect_status "$PF" "GET / HTTP/1.0\r\nHost: 1.2.3.4:9000:80\r\n\r\n" "400 Bad Request" "Host with two ports"
+expect_status "$PF" "GET http://[::1/ HTTP/1.1\r\n$H\r\n" "400 Bad Request" "absolute-form with a broken IPv6 literal"
+expect_status "$PF" "GET http://[::1]:8/ HTTP/1.1\r\n$H\r\n" "200 OK" "absolute-form with an IPv6 literal"
+expect_status "$PF" "POST / HTTP/1.1\r\n${H}Content-Length: 5, 5\r\n\r\nhello" "400 Bad Request" "Content-Length list"
+expect_status "$PF" "POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n5;\r\nhello\r\n0\r\n\r\n" "400 Bad Request" "chunk-ext of a bare ';'"
+expect_status "$PF" "POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n" "400 Bad Request" "whitespace after a chunk size"
+expect_status "$PF" "POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n5;a=\"b c\"\r\nhello\r\n0\r\n\r\n" "405 Method Not Allowed" "a valid chunk-ext"
+
 # header_timeout: a request that never finishes gets 408, then the close
 got=$(printf "GET / HTTP/1.1\r\n$H" | "$TESTBIN/rawclient" "$PF" 3000 | head -n 1 | tr -d '\r')
 [ "$got" = "HTTP/1.1 408 Request Timeout" ] || fail "slow headers: got '$got'"
@@ -134,6 +146,97 @@ ok "1 MiB file sent intact (sendfile)"
 [ "$(curl -s -r 1000-1999 "http://127.0.0.1:$PS/big.bin" | cmp - <(tail -c +1001 "$W/big.bin" | head -c 1000) && echo same)" = same ] ||
 	fail "range of the large file differs"
 ok "range of a large file"
+
+# --- validators and preconditions (RFC 9110 13.2.2), cached and not
+# hdr NAME: the value of header NAME in the answer on stdin
+hdr() { sed -n "s/^$1: \(.*\)\r\$/\1/p" | head -n 1; }
+for f in hello.txt big.bin; do
+	tag=$(req "$PS" "HEAD /$f HTTP/1.1\r\n$H\r\n" | hdr ETag)
+	case "$tag" in \"*\") ;; *) fail "$f: no strong ETag: '$tag'" ;; esac
+	[ "$(req "$PS" "GET /$f HTTP/1.1\r\n$H\r\n" | hdr ETag)" = "$tag" ] || fail "$f: ETag not stable"
+	out=$(req "$PS" "GET /$f HTTP/1.1\r\n${H}If-None-Match: $tag\r\n\r\n")
+	echo "$out" | head -n 1 | grep -q '304 Not Modified' || fail "$f: If-None-Match: $out"
+	[ "$(echo "$out" | hdr ETag)" = "$tag" ] || fail "$f: 304 without its ETag"
+	expect_status "$PS" "GET /$f HTTP/1.1\r\n${H}If-None-Match: \"x\", W/$tag\r\n\r\n" "304 Not Modified" "$f: weak If-None-Match in a list"
+	expect_status "$PS" "GET /$f HTTP/1.1\r\n${H}If-None-Match: *\r\n\r\n" "304 Not Modified" "$f: If-None-Match: *"
+	expect_status "$PS" "GET /$f HTTP/1.1\r\n${H}If-None-Match: \"x\"\r\nIf-Modified-Since: $lm\r\n\r\n" "200 OK" "$f: If-None-Match wins over If-Modified-Since"
+	expect_status "$PS" "GET /$f HTTP/1.1\r\n${H}If-Match: $tag\r\n\r\n" "200 OK" "$f: If-Match the ETag"
+	expect_status "$PS" "GET /$f HTTP/1.1\r\n${H}If-Match: \"x\"\r\n\r\n" "412 Precondition Failed" "$f: If-Match another tag"
+	expect_status "$PS" "GET /$f HTTP/1.1\r\n${H}If-Match: W/$tag\r\n\r\n" "412 Precondition Failed" "$f: If-Match a weak tag"
+	expect_status "$PS" "GET /$f HTTP/1.1\r\n${H}If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n\r\n" "412 Precondition Failed" "$f: If-Unmodified-Since 2000"
+	out=$(req "$PS" "GET /$f HTTP/1.1\r\n${H}Range: bytes=0-4\r\nIf-Range: $tag\r\n\r\n")
+	echo "$out" | head -n 1 | grep -q '206 Partial Content' || fail "$f: If-Range the ETag: $out"
+	[ "$(echo "$out" | hdr ETag)" = "$tag" ] || fail "$f: 206 without its ETag"
+	expect_status "$PS" "GET /$f HTTP/1.1\r\n${H}Range: bytes=0-4\r\nIf-Range: \"x\"\r\n\r\n" "200 OK" "$f: If-Range another tag"
+done
+# A resumed download of a file that changed meanwhile gets all of it.
+printf 'version one' >"$W/resume.txt"
+tag=$(req "$PS" "HEAD /resume.txt HTTP/1.1\r\n$H\r\n" | hdr ETag)
+printf 'version two' >"$W/resume.txt"
+sleep 1.1 # the small-file cache looks at the file once a second
+out=$(req "$PS" "GET /resume.txt HTTP/1.1\r\n${H}Range: bytes=8-\r\nIf-Range: $tag\r\n\r\n")
+echo "$out" | head -n 1 | grep -q '200 OK' || fail "If-Range after a change: $out"
+[ "$(echo "$out" | tail -n 1)" = "version two" ] || fail "If-Range after a change spliced: $out"
+[ "$(echo "$out" | hdr ETag)" != "$tag" ] || fail "the ETag did not change with the file"
+ok "a changed file gets a new ETag, and If-Range with the old one the whole file"
+
+# --- a directory without its slash: 301 to it, query kept
+out=$(req "$PS" "GET /sub HTTP/1.1\r\n$H\r\n")
+echo "$out" | head -n 1 | grep -q '301 Moved Permanently' || fail "/sub: $out"
+[ "$(echo "$out" | hdr Location)" = /sub/ ] || fail "/sub: Location: $out"
+[ "$(req "$PS" "GET /a/b?x=1%%202 HTTP/1.1\r\n$H\r\n" | hdr Location)" = "/a/b/?x=1%202" ] ||
+	fail "query not kept in the Location"
+mkdir -p "$W/sp ace"
+[ "$(req "$PS" "GET /sp%%20ace HTTP/1.1\r\n$H\r\n" | hdr Location)" = "/sp%20ace/" ] ||
+	fail "Location not percent-encoded"
+curl -s -L "http://127.0.0.1:$PS/sub" | grep -q '<h1>sub</h1>' || fail "curl -L /sub"
+ok "directories without their slash: 301 with Location (encoded, query kept), curl -L follows"
+expect_status "$PS" "GET /$(head -c 7900 /dev/zero | tr '\0' a) HTTP/1.1\r\n$H\r\n" "404 Not Found" "a 7,900-byte name"
+expect_status "$PS" "GET /%%02 HTTP/1.1\r\n$H\r\n" "404 Not Found" "an encoded control byte"
+
+# --- several ranges: multipart/byteranges, from memory and from a file
+# multipart_want FILE SIZE CTYPE BOUNDARY A-B...: the body as RFC 9110 14.6 frames it
+multipart_want() {
+	local f=$1 size=$2 ct=$3 b=$4 r
+	shift 4
+	for r in "$@"; do
+		printf '\r\n--%s\r\nContent-Type: %s\r\nContent-Range: bytes %s/%s\r\n\r\n' "$b" "$ct" "$r" "$size"
+		tail -c +$((${r%-*} + 1)) "$f" | head -c $((${r#*-} - ${r%-*} + 1))
+	done
+	printf '\r\n--%s--\r\n' "$b"
+}
+seq 1 2000 | head -c 4000 >"$W/ranges.txt" # small: served from the cache
+req "$PS" "GET /ranges.txt HTTP/1.1\r\n$H\r\n" >/dev/null
+for spec in "ranges.txt 4000 3000-3009,0-9,1000-1009 0-9 1000-1009 3000-3009" \
+	"big.bin 1048576 500000-500999,0-999,-100 0-999 500000-500999 1048476-1048575" \
+	"big.bin 1048576 0-400000,600000- 0-400000 600000-1048575"; do
+	set -- $spec
+	f=$1 size=$2 ranges=$3
+	shift 3
+	# read slowly, so that the socket fills up between and inside parts
+	curl -s --limit-rate 4M -D "$T/mp.head" -o "$T/mp.body" -r "$ranges" \
+		"http://127.0.0.1:$PS/$f" || fail "curl -r $ranges $f"
+	head -n 1 "$T/mp.head" | grep -q '206 Partial Content' || fail "$f $ranges: $(cat "$T/mp.head")"
+	b=$(hdr Content-Type <"$T/mp.head" | sed -n 's/^multipart\/byteranges; boundary=//p')
+	[ -n "$b" ] || fail "$f $ranges: not multipart: $(cat "$T/mp.head")"
+	ct=$(req "$PS" "HEAD /$f HTTP/1.1\r\n$H\r\n" | hdr Content-Type)
+	multipart_want "$W/$f" "$size" "$ct" "$b" "$@" >"$T/mp.want"
+	cmp -s "$T/mp.body" "$T/mp.want" || fail "$f $ranges: multipart body differs"
+	[ "$(hdr Content-Length <"$T/mp.head")" = "$(stat -c %s "$T/mp.want")" ] || fail "$f $ranges: Content-Length"
+	ok "$f, ranges $ranges: 206 multipart/byteranges, parts sorted, body exact"
+done
+out=$(req "$PS" "GET /hello.txt HTTP/1.1\r\n${H}Range: bytes=0-1,3-4\r\n\r\n")
+echo "$out" | grep -q $'^Content-Range: bytes 0-4/13\r$' || fail "close ranges not coalesced: $out"
+ok "ranges a few bytes apart are coalesced into one part"
+expect_status "$PS" "GET /hello.txt HTTP/1.1\r\n${H}Range: bytes=0-,0-,0-\r\n\r\n" "200 OK" "overlapping ranges adding up past the size"
+expect_status "$PS" "GET /hello.txt HTTP/1.1\r\n${H}Range: bytes=5-1\r\n\r\n" "416 Range Not Satisfiable" "malformed range"
+expect_status "$PS" "HEAD /hello.txt HTTP/1.1\r\n${H}Range: bytes=0-1\r\n\r\n" "200 OK" "Range on HEAD is ignored (defined for GET only)"
+expect_status "$PS" "OPTIONS * HTTP/1.1\r\n$H\r\n" "405 Method Not Allowed" "OPTIONS asterisk-form"
+# a multipart answer from a file, then a request on the same connection
+out=$(req "$PS" "GET /big.bin HTTP/1.1\r\n${H}Range: bytes=0-0,1000000-1000000\r\n\r\nGET /hello.txt HTTP/1.1\r\n$H\r\n" 1000)
+[ "$(echo "$out" | grep -c '^HTTP/1.1 ')" = 2 ] && echo "$out" | tail -n 1 | grep -q '^Hello, world!$' ||
+	fail "keep-alive after a multipart file answer"
+ok "keep-alive goes on after a multipart answer sent from a file"
 
 # --- the in-memory cache of small files follows changes within a second
 printf 'first' >"$W/cached.txt"
