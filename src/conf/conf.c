@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,8 @@ static const char *const global_names[] = {
     "group",	      "shutdown_timeout",
     "worker_timeout", "max_connections",
     "log_level",      "seccomp",
-    "listeners",      NULL,
+    "listeners",      "control",
+    NULL,
 };
 static const char *const listener_names[] = {
     "name",	    "listen",	    "mode", "trigger", "backlog",
@@ -42,7 +44,7 @@ static const char *const http_names[] = {
 };
 
 /* Where a setting may appear, for "unknown setting" messages. */
-enum { SEC_TOP, SEC_LISTENER, SEC_HTTP, SEC_COUNT };
+enum { SEC_TOP, SEC_LISTENER, SEC_HTTP, SEC_CONTROL, SEC_COUNT };
 struct section {
 	const char *const *names;
 	const char *in;	  /* appended to "unknown setting 'x'" */
@@ -53,6 +55,8 @@ static const struct section sections[SEC_COUNT] = {
     [SEC_LISTENER] = {listener_names, " in a listener", "a listener setting"},
     [SEC_HTTP] = {http_names, " in 'http'",
 		  "a setting of a listener's 'http' group"},
+    [SEC_CONTROL] = {conf_control_names, " in 'control'",
+		     "a setting of the 'control' group"},
 };
 
 /* ---- Setting names ----------------------------------------------------- */
@@ -433,10 +437,17 @@ static void read_listeners(struct loader *ld, const config_setting_t *root,
 
 /* ---- Top-level settings ------------------------------------------------ */
 
+/* The CPUs this process may run on (its affinity mask: taskset, cgroup
+ * cpusets, systemd's CPUAffinity=), else the online ones. */
 static int cpu_count(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n = 0;
 
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	if (n < 1)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
@@ -522,6 +533,7 @@ static void read_globals(struct loader *ld, const config_setting_t *root,
 {
 	static const char *const levels[] = {"error", "warning", "notice",
 					     "info",  "debug",	 NULL};
+	const config_setting_t *g;
 	long long v;
 	int level;
 
@@ -546,6 +558,10 @@ static void read_globals(struct loader *ld, const config_setting_t *root,
 	if (level >= 0)
 		c->log_level = LOG_ERR + level;
 	read_seccomp(ld, root, c);
+	conf_control_read(ld, root, c);
+	g = config_setting_get_member(root, "control");
+	if (g != NULL && config_setting_is_group(g))
+		check_known(ld, g, &sections[SEC_CONTROL]);
 }
 
 /* ---- Loading ----------------------------------------------------------- */
@@ -639,5 +655,56 @@ void conf_free(struct conf *c)
 	free(c->path);
 	free(c->user);
 	free(c->group);
+	free(c->control_socket);
 	memset(c, 0, sizeof(*c));
+}
+
+static int dup_field(char **p)
+{
+	if (*p != NULL && (*p = strdup(*p)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int copy_listener(struct listener_conf *l)
+{
+	struct http_conf *h = &l->http;
+	char *resp = h->response;
+	int rc = dup_field(&l->name) | dup_field(&l->listen) |
+		 dup_field(&h->content_type) | dup_field(&h->root) |
+		 dup_field(&h->access_log);
+
+	/* The body may hold NUL bytes: copied by length. */
+	h->response = NULL;
+	if (resp != NULL) {
+		if ((h->response = malloc(h->response_len + 1)) == NULL)
+			return -1;
+		memcpy(h->response, resp, h->response_len + 1);
+	}
+	return rc;
+}
+
+int conf_copy(struct conf *dst, const struct conf *src)
+{
+	int rc = 0;
+
+	*dst = *src;
+	dst->listeners = NULL;
+	dst->nlisteners = 0;
+	rc |= dup_field(&dst->path) | dup_field(&dst->user) |
+	      dup_field(&dst->group) | dup_field(&dst->control_socket);
+	if (src->nlisteners > 0) {
+		dst->listeners = calloc(src->nlisteners, sizeof(*dst->listeners));
+		if (dst->listeners == NULL)
+			rc = -1;
+		for (size_t i = 0; dst->listeners != NULL &&
+				   i < src->nlisteners; i++) {
+			dst->listeners[i] = src->listeners[i];
+			dst->nlisteners = i + 1;
+			rc |= copy_listener(&dst->listeners[i]);
+		}
+	}
+	if (rc != 0)
+		conf_free(dst);
+	return rc != 0 ? -1 : 0;
 }

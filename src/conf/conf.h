@@ -53,6 +53,8 @@ struct conf {
 	bool seccomp;
 	struct listener_conf *listeners;
 	size_t nlisteners;
+	char *control_socket;  /* absolute path; NULL: no control socket */
+	unsigned control_mode; /* its permissions (default 0600) */
 };
 
 /* What kind of mistake an error is; unit tests match on this. */
@@ -98,6 +100,13 @@ int conf_load_string(const char *path, const char *text, struct conf *out,
 		     struct conf_errors *errs);
 
 void conf_free(struct conf *c);
+
+/*
+ * Deep-copies src into *dst (every string duplicated, so each is freed on
+ * its own with conf_free). Returns 0, or -1 when out of memory (dst is then
+ * empty). A pointer member added to struct conf must be copied here too.
+ */
+int conf_copy(struct conf *dst, const struct conf *src);
 void conf_errors_free(struct conf_errors *errs);
 
 /* Listener lookup by name; NULL when absent. */

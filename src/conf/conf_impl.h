@@ -45,6 +45,11 @@ void conf_err_end(struct loader *ld);
 char *conf_scan_read(const char *path, const char **why);
 int conf_scan_text(struct loader *ld, const char *text, bool values);
 
+/* conf_control.c */
+extern const char *const conf_control_names[];
+void conf_control_read(struct loader *ld, const config_setting_t *root,
+		       struct conf *c);
+
 /* conf_read.c */
 const char *conf_read_type_name(const config_setting_t *s);
 bool conf_read_is_int(const config_setting_t *s);
