@@ -69,19 +69,11 @@ static int parse_timeout(const char *s, double *out)
 	return 0;
 }
 
-/*
- * Joins the command's words into a request line and checks it as the
- * master will; then writes the words as parsed into line (at least
- * CTL_REQUEST_MAX bytes), one space between them. Returns its
- * length, or -1 after saying why on stderr.
- */
-static ssize_t build_request(int argc, char **argv, char *line)
+/* Joins the command's words into raw (CTL_REQUEST_MAX bytes) as a line;
+ * returns its length, or -1 after saying why on stderr. */
+static ssize_t join_words(int argc, char **argv, char *raw)
 {
-	char raw[CTL_REQUEST_MAX + 1];
-	struct ctl_request req;
-	struct ctl_command cmd;
 	size_t len = 0, n;
-	ssize_t r;
 
 	for (int i = 0; i < argc; i++) {
 		if (strchr(argv[i], '\n') != NULL) {
@@ -91,44 +83,66 @@ static ssize_t build_request(int argc, char **argv, char *line)
 		}
 		n = strlen(argv[i]);
 		if (len + n + 1 > CTL_REQUEST_MAX) {
-			fprintf(stderr,
-				"preforkctl: the request is over %d "
-				"bytes\n",
-				CTL_REQUEST_MAX);
+			usage_error("the request is over %d bytes",
+				    CTL_REQUEST_MAX);
 			return -1;
 		}
 		memcpy(raw + len, argv[i], n);
 		len += n;
 		raw[len++] = i + 1 < argc ? ' ' : '\n';
 	}
-	r = ctl_request_parse(raw, len, &req);
-	if (r < 0) {
-		usage_error("%s", r == CTL_PARSE_TOO_MANY_ARGS
+	return (ssize_t)len;
+}
+
+/* Checks req as the master will: 0, or -1 after saying why on stderr. */
+static int check_request(ssize_t parsed, const struct ctl_request *req)
+{
+	struct ctl_command cmd;
+
+	if (parsed < 0) {
+		usage_error("%s", parsed == CTL_PARSE_TOO_MANY_ARGS
 				      ? "too many arguments"
-				      : "a command is words of printable "
-					"ASCII");
+				      : "a command is words of "
+					"printable ASCII");
 		return -1;
 	}
-	switch (ctl_request_lookup(&req, &cmd)) {
-	case CTL_OK: break;
+	switch (ctl_request_lookup(req, &cmd)) {
+	case CTL_OK: return 0;
 	case CTL_ERR_UNKNOWN_COMMAND:
-		usage_error("unknown command '%s'", argv[0]);
+		usage_error("unknown command '%.*s'", (int)req->verb.len,
+			    req->verb.p);
 		return -1;
 	default:
 		fprintf(stderr, "preforkctl: usage: preforkctl %s\n",
-			ctl_request_usage(req.verb.p, req.verb.len));
+			ctl_request_usage(req->verb.p, req->verb.len));
 		return -1;
 	}
-	/* Send the words as parsed: one space between them. */
+}
+
+/*
+ * The request line of the command's words, into line (CTL_REQUEST_MAX
+ * bytes): the words as the master will parse them, one space between
+ * them. Returns its length, or -1 after saying why on stderr.
+ */
+static ssize_t build_request(int argc, char **argv, char *line)
+{
+	char raw[CTL_REQUEST_MAX];
+	struct ctl_request req;
+	ssize_t len = join_words(argc, argv, raw);
+	size_t n;
+
+	if (len < 0 ||
+	    check_request(ctl_request_parse(raw, (size_t)len, &req), &req) < 0)
+		return -1;
 	memcpy(line, req.verb.p, req.verb.len);
-	len = req.verb.len;
+	n = req.verb.len;
 	for (size_t i = 0; i < req.nargs; i++) {
-		line[len++] = ' ';
-		memcpy(line + len, req.args[i].p, req.args[i].len);
-		len += req.args[i].len;
+		line[n++] = ' ';
+		memcpy(line + n, req.args[i].p, req.args[i].len);
+		n += req.args[i].len;
 	}
-	line[len++] = '\n';
-	return (ssize_t)len;
+	line[n++] = '\n';
+	return (ssize_t)n;
 }
 
 /* The socket: -s, else $PREFORKD_CONTROL when set and not empty, else the
