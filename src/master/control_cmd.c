@@ -223,7 +223,7 @@ void control_cmd_done(struct ctl_conn *c, const struct reload_result *r)
 			 what, r->gen, r->workers);
 	} else {
 		ctl_reply(c, NULL);
-		ctl_line(c, "%s: ok, generation %u, %d workers ready in %.1f s",
+		ctl_line(c, "%s: ok, generation %u, %d workers ready in %.2f s",
 			 what, r->gen, r->workers, (double)r->ms / 1000);
 		ctl_lines(c, r->text);
 	}

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -23,13 +24,17 @@ static uint64_t drain_ms(const struct gen *g)
 	return (uint64_t)(g->conf.shutdown_timeout * 1000);
 }
 
-static void clock_str(char *buf, size_t len, const char *fmt)
+/* The wall clock as "10:42:07" (iso false) or "2026-12-01T10:42:07+0100". */
+static void clock_str(char *buf, size_t len, bool iso)
 {
 	time_t now = time(NULL);
 	struct tm tm;
 
 	localtime_r(&now, &tm);
-	strftime(buf, len, fmt, &tm);
+	if (iso)
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", &tm);
+	else
+		strftime(buf, len, "%H:%M:%S", &tm);
 }
 
 /* The runtime worker count, after a reload or scale that did not take
@@ -68,7 +73,8 @@ static void reload_finish(struct master *m, const struct reload_result *r)
 static void reload_failed(struct master *m, unsigned serial, const char *token,
 			  const char *reason, const char *lines)
 {
-	struct reload_result r = {serial, token, 0, 0, 0, lines};
+	struct reload_result r = {.serial = serial, .err = token,
+				  .text = lines};
 	char when[32];
 
 	r.gen = m->active != NULL ? m->active->id : 0;
@@ -76,7 +82,7 @@ static void reload_failed(struct master *m, unsigned serial, const char *token,
 	log_error("reload failed: %s", reason);
 	snprintf(m->last_reload, sizeof(m->last_reload), "reload failed: %s",
 		 reason);
-	clock_str(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z");
+	clock_str(when, sizeof(when), true);
 	snprintf(m->last_result, sizeof(m->last_result), "%s failed: %s: %s",
 		 when, token, reason);
 	m->reloads_failed++;
@@ -219,7 +225,8 @@ static void scale_start(struct master *m)
 	struct gen *a = m->active;
 	unsigned serial = ++m->reload_serial;
 	int want = m->scale_workers > 0 ? m->scale_workers : a->file_workers;
-	struct reload_result r = {serial, NULL, a->id, a->conf.workers, 0, ""};
+	struct reload_result r = {.serial = serial, .gen = a->id,
+				  .workers = a->conf.workers, .text = ""};
 	char note[96];
 	struct conf c;
 
@@ -298,8 +305,8 @@ int reload_scale_target(const struct master *m, int delta)
 static void reload_commit(struct master *m)
 {
 	struct gen *old = m->active, *g = m->pending;
-	struct reload_result r = {g->serial, NULL, g->id, g->conf.workers, 0,
-				  g->note};
+	struct reload_result r = {.serial = g->serial, .gen = g->id,
+				  .workers = g->conf.workers, .text = g->note};
 	char when[32];
 
 	loop_timer_cancel(m->loop, &g->timer);
@@ -313,10 +320,10 @@ static void reload_commit(struct master *m)
 		   g->conf.workers, (double)r.ms / 1000);
 	if (!m->announced)
 		master_announce_ready(m);
-	clock_str(when, sizeof(when), "%H:%M:%S");
+	clock_str(when, sizeof(when), false);
 	snprintf(m->last_reload, sizeof(m->last_reload), "last reload %s ok",
 		 when);
-	clock_str(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z");
+	clock_str(when, sizeof(when), true);
 	snprintf(m->last_result, sizeof(m->last_result),
 		 "%s ok, generation %u", when, g->id);
 	m->reloads_ok++;
