@@ -61,12 +61,12 @@ for sig in $sigs; do
 done
 echo "ok: signals documented:" $sigs
 
-# 4. Every setting name of src/conf/conf.c's tables has an entry in
-# preforkd.conf.5.
-settings=$(awk '/^static const char \*const (global|listener|http)_names\[\]/ { t = 1 }
+# 4. Every setting name of the tables of src/conf/conf.c and
+# src/conf/conf_control.c has an entry in preforkd.conf.5.
+settings=$(awk '/^(static )?const char \*const (global|listener|http|conf_control)_names\[\]/ { t = 1 }
 	t { s = $0; while (match(s, /"[a-z_]+"/)) {
 		print substr(s, RSTART + 1, RLENGTH - 2); s = substr(s, RSTART + RLENGTH) } }
-	t && /};/ { t = 0 }' "$TOP/src/conf/conf.c" | sort -u)
+	t && /};/ { t = 0 }' "$TOP/src/conf/conf.c" "$TOP/src/conf/conf_control.c" | sort -u)
 n=$(printf '%s\n' "$settings" | grep -c .)
 [ "$n" -ge 20 ] || fail "found only $n setting names in src/conf/conf.c"
 for s in $settings; do
