@@ -32,7 +32,9 @@ static void conn_free(struct ctl_conn *c)
 		}
 	ctl->nconns--;
 	loop_timer_cancel(l, &c->idle);
-	loop_watch_forget(l, &c->watch);
+	/* Not loop_watch_forget: a worker being forked may still hold a copy
+	 * of the fd, and then close() would leave it registered. */
+	loop_watch_del(l, &c->watch);
 	close(c->fd);
 	free(c->out);
 	free(c);
