@@ -3,8 +3,8 @@
 # info and proc, a good reload, a reload with a typo, with a taken port,
 # with workers that never get ready, two reloads at once, no daemon, an
 # unknown command, a too long request, nine idle clients (the ninth is
-# busy; HTTP and WATCHDOG go on), the socket's mode, a stale socket, a
-# second master on a live socket, stop.
+# busy; HTTP and WATCHDOG go on), the socket's mode, a second master on a
+# live socket, drain, stop, a stale socket, a stop while a reload waits.
 . "$TESTS_SRCDIR/e2e/lib.sh"
 . "$TESTS_SRCDIR/e2e/master_lib.sh"
 . "$TESTS_SRCDIR/e2e/control_lib.sh"
@@ -246,6 +246,7 @@ wait "$PF_PID"
 [ $? -eq 0 ] || fail "exit status after stop"
 PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$PF_PID" | tr '\n' ' ')
 [ -e "$CTL" ] && fail "the socket file is left after stop"
+ok "second master refused, drain/undrain, stop, socket unlinked"
 
 "$PY" -c '
 import socket, sys
@@ -255,5 +256,28 @@ pf_start "$T/p.conf"
 log_has "replaced the stale socket" || fail "the stale socket was not replaced"
 ctl ping
 expect_rc 0 "ping on a replaced stale socket"
-pf_stop
-ok "drain/undrain, stop, socket unlinked, stale socket replaced, second master refused"
+ok "stale socket replaced"
+
+# --- a stop while a reload waits: the waiting client, and a reload sent
+# while the master stops, get ERR stopping. (The blocked workers of the
+# pending generation hold the stop for shutdown_timeout, 1 s.)
+sed -i 's/access_log = "[^"]*";//; s|response = "hello\\n";|response = "hello\\n"; access_log = "'"$T"'/fifo.log";|' "$T/p.conf"
+sed -i 's/^shutdown_timeout = .*/shutdown_timeout = 1.0;/' "$T/p.conf"
+grep -q fifo.log "$T/p.conf" || fail "no FIFO access log in the configuration"
+"$PREFORKCTL" -s "$CTL" reload >"$T/waiting.out" 2>&1 &
+W=$!
+wait_for 5 log_has "\\[$PF_PID\\]: generation 2: 3 workers starting" ||
+	fail "the blocked reload did not start"
+ctl stop
+expect_rc 0 "stop while a reload waits"
+ctl reload
+expect_rc 1 "reload while stopping"
+echo "$ERR" | grep -q "failed: stopping" || fail "reload while stopping: $ERR"
+wait "$W"; wrc=$?
+[ "$wrc" -eq 1 ] && grep -q "failed: stopping" "$T/waiting.out" ||
+	fail "the waiting reload got exit $wrc: $(cat "$T/waiting.out")"
+wait_for 15 bash -c "! kill -0 $PF_PID" || fail "the master did not stop"
+wait "$PF_PID"
+[ $? -eq 0 ] || fail "exit status after a stop during a reload"
+PIDS=$(echo "$PIDS" | tr ' ' '\n' | grep -vx "$PF_PID" | tr '\n' ' ')
+ok "a reload waiting at stop and a reload while stopping: ERR stopping"
