@@ -2,8 +2,9 @@
 # control-scale.sh - scale through the control socket and SIGTTIN/SIGTTOU:
 # new slots are ready before the answer; the runtime count outlives a
 # reload that keeps the file's workers and yields to one that changes it;
-# scale 4 -> scale 1 under keep-alive load loses no request; workers =
-# "auto" counts the CPUs of the affinity mask.
+# scale 4 -> scale 1 under keep-alive load loses no request; a reload
+# keeps the control socket or moves it; workers = "auto" counts the CPUs of
+# the affinity mask.
 . "$TESTS_SRCDIR/e2e/lib.sh"
 . "$TESTS_SRCDIR/e2e/master_lib.sh"
 . "$TESTS_SRCDIR/e2e/control_lib.sh"
@@ -113,12 +114,24 @@ if [ -x "$PFLOAD" ]; then
 else
 	echo "pfload is not built: the load part is skipped"
 fi
+
+# --- a reload that moves the control socket: answered on the old one, the
+# new one listens, the old file is gone; a reload that keeps it keeps it
+ino=$(stat -c %i "$CTL")
+ctl reload
+[ "$(stat -c %i "$CTL")" = "$ino" ] || fail "a reload re-created the control socket"
+sed -i "s|socket = \"$CTL\"|socket = \"$T/moved.sock\"|" "$T/p.conf"
+ctl reload
+expect_rc 0 "reload moving the socket"
+[ -e "$CTL" ] && fail "the old control socket is left after it moved"
+"$PREFORKCTL" -s "$T/moved.sock" ping >/dev/null || fail "the moved socket does not answer"
+ok "socket kept by a reload, moved by one that changes its path"
 pf_stop
 [ "$PF_STATUS" -eq 0 ] || fail "exit status $PF_STATUS"
 
 # --- workers = "auto" counts the CPUs this process may run on
 if command -v taskset >/dev/null; then
-	sed -i 's/^workers = [0-9]*;/workers = "auto";/' "$T/p.conf"
+	conf '"auto"'
 	taskset -c 0 "$PREFORKD" -c "$T/p.conf" >>"$T/preforkd.log" 2>&1 &
 	PF_PID=$!
 	PIDS="$PIDS $PF_PID"
