@@ -252,8 +252,10 @@ static void on_conn(struct loop *l, struct loop_watch *lw, uint32_t events)
 		conn_free(c);
 		return;
 	}
+	/* The idle timer is not re-armed: the whole line must come within
+	 * CONTROL_IDLE_MS of the connect, so a byte now and then cannot hold
+	 * one of the few client slots. */
 	c->inlen += (size_t)n;
-	loop_timer_arm(l, &c->idle, CONTROL_IDLE_MS);
 	conn_parse(c, n == 0);
 }
 
