@@ -356,13 +356,12 @@ static const struct conf_case cases[] = {
      {{0}},
      check_workers_auto},
     {"valid_control_absolute_socket_default_mode",
-     "control = { socket = \"/tmp/pfd-test/control.sock\"; };\n"
-     ECHO_LISTENERS,
+     "control = { socket = \"/tmp/pfd-test/control.sock\"; };\n" ECHO_LISTENERS,
      {{0}},
      check_control_absolute},
     {"valid_control_relative_socket_is_taken_from_the_file_folder",
-     "control = { socket = \"run/ctl.sock\"; mode = \"0660\"; };\n"
-     ECHO_LISTENERS,
+     "control = { socket = \"run/ctl.sock\"; mode = \"0660\"; "
+     "};\n" ECHO_LISTENERS,
      {{0}},
      check_control_relative},
     {"valid_empty_control_group_gets_the_configured_path",
@@ -458,8 +457,8 @@ static const struct conf_case cases[] = {
      "control = \"/run/x.sock\";\n" ECHO_LISTENERS,
      {E(1, CONF_ERR_TYPE, "'control' must be a group", "not a string")}},
     {"control_mode_not_octal_is_refused",
-     "control = {\n socket = \"/tmp/x.sock\";\n mode = \"rw-\"; };\n"
-     ECHO_LISTENERS,
+     "control = {\n socket = \"/tmp/x.sock\";\n mode = \"rw-\"; "
+     "};\n" ECHO_LISTENERS,
      {E(3, CONF_ERR_VALUE, "'mode' = \"rw-\"", "octal")}},
     {"control_mode_above_0777_is_refused",
      "control = { mode = \"1777\"; };\n" ECHO_LISTENERS,
@@ -481,8 +480,7 @@ static const struct conf_case cases[] = {
 	"did you mean 'socket'?")}},
     {"listener_setting_in_control_says_where_it_belongs",
      "control = { listen = \"x\"; };\n" ECHO_LISTENERS,
-     {E(1, CONF_ERR_UNKNOWN, "'listen' in 'control'",
-	"a listener setting")}},
+     {E(1, CONF_ERR_UNKNOWN, "'listen' in 'control'", "a listener setting")}},
 
     /* Unknown settings. */
     {"typo_workrs_at_top_level_hints_workers",
@@ -1046,7 +1044,8 @@ static void test_copy_is_deep(void **state)
 	    "listeners = ({ name = \"h\"; listen = \"127.0.0.1:8080\";"
 	    " mode = \"http\"; http = { response = \"a\\nb\";"
 	    " access_log = \"/tmp/a.log\"; }; },\n"
-	    " { name = \"e\"; listen = \"127.0.0.1:7080\"; mode = \"echo\"; });\n";
+	    " { name = \"e\"; listen = \"127.0.0.1:7080\"; mode = \"echo\"; "
+	    "});\n";
 
 	(void)state;
 	if (conf_load_string("t.conf", text, &src, &errs) < 0)

@@ -26,11 +26,16 @@ const char *const conf_mode_names[MODE_COUNT + 1] = {
 };
 
 static const char *const global_names[] = {
-    "workers",	      "user",
-    "group",	      "shutdown_timeout",
-    "worker_timeout", "max_connections",
-    "log_level",      "seccomp",
-    "listeners",      "control",
+    "workers",
+    "user",
+    "group",
+    "shutdown_timeout",
+    "worker_timeout",
+    "max_connections",
+    "log_level",
+    "seccomp",
+    "listeners",
+    "control",
     NULL,
 };
 static const char *const listener_names[] = {
@@ -694,11 +699,12 @@ int conf_copy(struct conf *dst, const struct conf *src)
 	rc |= dup_field(&dst->path) | dup_field(&dst->user) |
 	      dup_field(&dst->group) | dup_field(&dst->control_socket);
 	if (src->nlisteners > 0) {
-		dst->listeners = calloc(src->nlisteners, sizeof(*dst->listeners));
+		dst->listeners =
+		    calloc(src->nlisteners, sizeof(*dst->listeners));
 		if (dst->listeners == NULL)
 			rc = -1;
-		for (size_t i = 0; dst->listeners != NULL &&
-				   i < src->nlisteners; i++) {
+		for (size_t i = 0;
+		     dst->listeners != NULL && i < src->nlisteners; i++) {
 			dst->listeners[i] = src->listeners[i];
 			dst->nlisteners = i + 1;
 			rc |= copy_listener(&dst->listeners[i]);

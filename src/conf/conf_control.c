@@ -88,8 +88,10 @@ static void read_socket(struct loader *ld, const config_setting_t *g,
 		return;
 	}
 	if ((c->control_socket = resolve(ld->path, sock)) == NULL) {
-		conf_err(ld, s, CONF_ERR_IO, "'socket' = \"%s\": cannot "
-			 "resolve it against the working directory", sock);
+		conf_err(ld, s, CONF_ERR_IO,
+			 "'socket' = \"%s\": cannot "
+			 "resolve it against the working directory",
+			 sock);
 		return;
 	}
 	if (strlen(c->control_socket) > SUN_PATH_MAX)

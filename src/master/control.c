@@ -113,17 +113,18 @@ void ctl_line(struct ctl_conn *c, const char *fmt, ...)
 	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		add_lines(c, buf, (size_t)n < sizeof(buf) ? (size_t)n
-							  : sizeof(buf) - 1);
+		add_lines(c, buf,
+			  (size_t)n < sizeof(buf) ? (size_t)n
+						  : sizeof(buf) - 1);
 }
 
 /* Writes what it can; 1 when done, 0 to wait for LOOP_OUT, -1 on error. */
 static int conn_flush(struct ctl_conn *c)
 {
 	while (c->outoff < c->outlen) {
-		ssize_t n = send(c->fd, c->out + c->outoff,
-				 c->outlen - c->outoff,
-				 MSG_DONTWAIT | MSG_NOSIGNAL);
+		ssize_t n =
+		    send(c->fd, c->out + c->outoff, c->outlen - c->outoff,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -318,8 +319,8 @@ static void on_accept(struct loop *l, struct loop_watch *lw, uint32_t events)
 	struct control *ctl = container_of(lw, struct control, watch);
 
 	for (int i = 0; i < ACCEPTS_PER_EVENT; i++) {
-		int fd = accept4(lw->fd, NULL, NULL,
-				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int fd =
+		    accept4(lw->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno != EAGAIN && errno != EINTR &&
 			    errno != ECONNABORTED)
@@ -354,8 +355,10 @@ static int clear_stale(const char *path, char *err, size_t errlen)
 	if (lstat(path, &st) < 0)
 		return 0;
 	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "control socket %s: a file that is not a "
-			 "socket is in the way", path);
+		snprintf(err, errlen,
+			 "control socket %s: a file that is not a "
+			 "socket is in the way",
+			 path);
 		return -1;
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
@@ -367,13 +370,17 @@ static int clear_stale(const char *path, char *err, size_t errlen)
 	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 	close(fd);
 	if (r == 0 || errno == EAGAIN) {
-		snprintf(err, errlen, "control socket %s: another process "
-			 "(a running preforkd?) answers on it", path);
+		snprintf(err, errlen,
+			 "control socket %s: another process "
+			 "(a running preforkd?) answers on it",
+			 path);
 		return -1;
 	}
 	if (unlink(path) < 0 && errno != ENOENT) {
-		snprintf(err, errlen, "control socket %s: cannot remove the "
-			 "stale socket: %s", path, strerror(errno));
+		snprintf(err, errlen,
+			 "control socket %s: cannot remove the "
+			 "stale socket: %s",
+			 path, strerror(errno));
 		return -1;
 	}
 	log_notice("control: replaced the stale socket %s", path);
@@ -449,8 +456,8 @@ static int sock_open(struct control *ctl, const struct conf *c, char *err,
 		return -1;
 	}
 	sock_close(ctl);
-	if (loop_watch_add(ctl->m->loop, &ctl->watch, fd, LOOP_IN,
-			   on_accept) < 0) {
+	if (loop_watch_add(ctl->m->loop, &ctl->watch, fd, LOOP_IN, on_accept) <
+	    0) {
 		snprintf(err, errlen, "control socket %s: %s", path,
 			 strerror(errno));
 		close(fd);
@@ -467,8 +474,8 @@ static int sock_open(struct control *ctl, const struct conf *c, char *err,
 	return 0;
 }
 
-struct control *control_open(struct master *m, const struct conf *c,
-			     char *err, size_t errlen)
+struct control *control_open(struct master *m, const struct conf *c, char *err,
+			     size_t errlen)
 {
 	struct control *ctl = calloc(1, sizeof(*ctl));
 
@@ -492,7 +499,8 @@ int control_reconfigure(struct control *ctl, const struct conf *c)
 	if (c->control_socket == NULL) {
 		if (ctl->fd >= 0)
 			log_notice("control: no control socket any more; "
-				   "closing %s", ctl->path);
+				   "closing %s",
+				   ctl->path);
 		sock_close(ctl);
 		return 0;
 	}
@@ -540,9 +548,11 @@ void control_stopping(struct control *ctl)
 		next = c->next;
 		if (c->state == CC_WAIT) {
 			ctl_reply(c, "stopping");
-			ctl_line(c, "the master is stopping: the %s did not "
-				 "finish", c->cmd.cmd == CTL_CMD_RELOAD
-				 ? "reload" : "scale");
+			ctl_line(c,
+				 "the master is stopping: the %s did not "
+				 "finish",
+				 c->cmd.cmd == CTL_CMD_RELOAD ? "reload"
+							      : "scale");
 			ctl_send(c);
 		}
 	}

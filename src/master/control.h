@@ -35,8 +35,8 @@ struct reload_result {
  * another process answers is not (-1). Returns the state (never NULL on
  * success, even without a socket), or NULL with the reason in err.
  */
-struct control *control_open(struct master *m, const struct conf *c,
-			     char *err, size_t errlen);
+struct control *control_open(struct master *m, const struct conf *c, char *err,
+			     size_t errlen);
 
 /*
  * After a reload: listens on c's socket when the path changed (the old one

@@ -78,13 +78,15 @@ static void proc_rows(struct ctl_conn *c, const struct master *m,
 			more |= w->slot > slot;
 			if (w->slot != slot)
 				continue;
-			ctl_line(c, "%d %u %d %s %llu %u %u %llu", w->slot,
-				 g->id, (int)w->pid, worker_state(w),
-				 w->pid > 0 ? (unsigned long long)(now -
-						  w->started_ms) / 1000
-					    : 0ULL,
-				 w->restarts, w->connections,
-				 (unsigned long long)w->requests);
+			ctl_line(
+			    c, "%d %u %d %s %llu %u %u %llu", w->slot, g->id,
+			    (int)w->pid, worker_state(w),
+			    w->pid > 0
+				? (unsigned long long)(now - w->started_ms) /
+				      1000
+				: 0ULL,
+			    w->restarts, w->connections,
+			    (unsigned long long)w->requests);
 		}
 		if (!more)
 			break;
@@ -145,7 +147,8 @@ static void scale(struct ctl_conn *c, struct master *m)
 		stopping(c);
 		return;
 	}
-	if (c->cmd.cmd != CTL_CMD_SCALE_CONFIG && (want < 1 || want > MAX_SCALE)) {
+	if (c->cmd.cmd != CTL_CMD_SCALE_CONFIG &&
+	    (want < 1 || want > MAX_SCALE)) {
 		ctl_reply(c, "bad-argument");
 		ctl_line(c, "scale: %d workers is out of 1..%d", want,
 			 MAX_SCALE);
@@ -206,7 +209,9 @@ void control_cmd_run(struct ctl_conn *c)
 	case CTL_CMD_UNDRAIN: health(c, m, false); break;
 	case CTL_CMD_STOP: by_signal(c, SIGTERM, "stopping"); break;
 	case CTL_CMD_STOP_FAST: by_signal(c, SIGQUIT, "stopping fast"); break;
-	case CTL_CMD_REOPEN: by_signal(c, SIGUSR1, "reopening log files"); break;
+	case CTL_CMD_REOPEN:
+		by_signal(c, SIGUSR1, "reopening log files");
+		break;
 	}
 }
 

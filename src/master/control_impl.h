@@ -28,9 +28,9 @@ struct ctl_conn {
 	size_t inlen;
 	char *out; /* the answer, first line to empty line */
 	size_t outlen, outcap, outoff;
-	bool oom;	    /* the answer could not be built */
+	bool oom; /* the answer could not be built */
 	struct ctl_command cmd;
-	unsigned want;	    /* CC_WAIT: the reload or scale serial */
+	unsigned want; /* CC_WAIT: the reload or scale serial */
 	struct ctl_conn *next;
 };
 

@@ -241,8 +241,8 @@ static void on_watchdog(struct loop *l, struct loop_timer *t)
 
 static int setup_signals(struct master *m)
 {
-	static const int sigs[] = { SIGHUP,  SIGTERM, SIGINT, SIGQUIT,
-				    SIGUSR1, SIGTTIN, SIGTTOU, SIGCHLD };
+	static const int sigs[] = {SIGHUP,  SIGTERM, SIGINT,  SIGQUIT,
+				   SIGUSR1, SIGTTIN, SIGTTOU, SIGCHLD};
 	sigset_t set;
 
 	sigemptyset(&set);

@@ -92,11 +92,11 @@ struct master {
 	char status[640]; /* as last sent */
 	/* The control socket (control.c) and what it shows. */
 	struct control *ctl;
-	unsigned reload_serial;	 /* reloads and scales started */
-	int scale_workers;	 /* the runtime count, 0: the file's */
-	int scale_file_workers;	 /* the file's workers when it was set */
+	unsigned reload_serial; /* reloads and scales started */
+	int scale_workers;	/* the runtime count, 0: the file's */
+	int scale_file_workers; /* the file's workers when it was set */
 	bool scale_queued;
-	bool draining;		 /* `drain`: health says draining */
+	bool draining; /* `drain`: health says draining */
 	unsigned reloads_ok, reloads_failed;
 	uint64_t started_ms;
 	char last_result[480]; /* "2026-...T10:42:07+0000 ok, generation 3" */

@@ -46,9 +46,8 @@ static void scale_settle(struct master *m)
 
 	if (m->scale_queued || a == NULL)
 		return;
-	m->scale_workers = a->conf.workers != a->file_workers
-				   ? a->conf.workers
-				   : 0;
+	m->scale_workers =
+	    a->conf.workers != a->file_workers ? a->conf.workers : 0;
 	m->scale_file_workers = a->file_workers;
 }
 
@@ -73,8 +72,8 @@ static void reload_finish(struct master *m, const struct reload_result *r)
 static void reload_failed(struct master *m, unsigned serial, const char *token,
 			  const char *reason, const char *lines)
 {
-	struct reload_result r = {.serial = serial, .err = token,
-				  .text = lines};
+	struct reload_result r = {
+	    .serial = serial, .err = token, .text = lines};
 	char when[32];
 
 	r.gen = m->active != NULL ? m->active->id : 0;
@@ -186,14 +185,17 @@ static void apply_scale(struct master *m, struct conf *c, char *note,
 	if (m->scale_workers == 0)
 		return;
 	if (c->workers == m->scale_file_workers) {
-		snprintf(note, len, "workers: %d, set at run time (the file "
-			 "says %d)", m->scale_workers, c->workers);
+		snprintf(note, len,
+			 "workers: %d, set at run time (the file "
+			 "says %d)",
+			 m->scale_workers, c->workers);
 		c->workers = m->scale_workers;
 		return;
 	}
-	snprintf(note, len, "workers: the file's %d replaces the runtime %d "
-		 "(the file's workers changed from %d)", c->workers,
-		 m->scale_workers, m->scale_file_workers);
+	snprintf(note, len,
+		 "workers: the file's %d replaces the runtime %d "
+		 "(the file's workers changed from %d)",
+		 c->workers, m->scale_workers, m->scale_file_workers);
 	log_notice("%s", note);
 	m->scale_workers = 0;
 }
@@ -225,8 +227,10 @@ static void scale_start(struct master *m)
 	struct gen *a = m->active;
 	unsigned serial = ++m->reload_serial;
 	int want = m->scale_workers > 0 ? m->scale_workers : a->file_workers;
-	struct reload_result r = {.serial = serial, .gen = a->id,
-				  .workers = a->conf.workers, .text = ""};
+	struct reload_result r = {.serial = serial,
+				  .gen = a->id,
+				  .workers = a->conf.workers,
+				  .text = ""};
 	char note[96];
 	struct conf c;
 
@@ -244,8 +248,9 @@ static void scale_start(struct master *m)
 	}
 	c.workers = want;
 	snprintf(note, sizeof(note), "workers: %d -> %d%s", a->conf.workers,
-		 want, want == a->file_workers ? " (the file's count)"
-					       : " (runtime count)");
+		 want,
+		 want == a->file_workers ? " (the file's count)"
+					 : " (runtime count)");
 	reload_spawn(m, serial, &c, a->file_workers, note);
 }
 
@@ -305,8 +310,10 @@ int reload_scale_target(const struct master *m, int delta)
 static void reload_commit(struct master *m)
 {
 	struct gen *old = m->active, *g = m->pending;
-	struct reload_result r = {.serial = g->serial, .gen = g->id,
-				  .workers = g->conf.workers, .text = g->note};
+	struct reload_result r = {.serial = g->serial,
+				  .gen = g->id,
+				  .workers = g->conf.workers,
+				  .text = g->note};
 	char when[32];
 
 	loop_timer_cancel(m->loop, &g->timer);
@@ -324,8 +331,8 @@ static void reload_commit(struct master *m)
 	snprintf(m->last_reload, sizeof(m->last_reload), "last reload %s ok",
 		 when);
 	clock_str(when, sizeof(when), true);
-	snprintf(m->last_result, sizeof(m->last_result),
-		 "%s ok, generation %u", when, g->id);
+	snprintf(m->last_result, sizeof(m->last_result), "%s ok, generation %u",
+		 when, g->id);
 	m->reloads_ok++;
 	control_reconfigure(m->ctl, &g->conf);
 	reload_finish(m, &r);
