@@ -1,10 +1,11 @@
 #!/bin/bash
 # control.sh - the master's control socket through preforkctl: ping, show
 # info and proc, a good reload, a reload with a typo, with a taken port,
-# with workers that never get ready, two reloads at once, no daemon, an
-# unknown command, a too long request, nine idle clients (the ninth is
-# busy; HTTP and WATCHDOG go on), the socket's mode, a second master on a
-# live socket, drain, stop, a stale socket, a stop while a reload waits.
+# with workers that never get ready, with a worker that exits, two reloads
+# at once, no daemon, an unknown command, a too long request, nine idle
+# clients (the ninth is busy; HTTP and WATCHDOG go on), the socket's mode,
+# a second master on a live socket, drain, stop, a stale socket, a stop
+# while a reload waits.
 . "$TESTS_SRCDIR/e2e/lib.sh"
 . "$TESTS_SRCDIR/e2e/master_lib.sh"
 . "$TESTS_SRCDIR/e2e/control_lib.sh"
@@ -139,6 +140,19 @@ echo "$ERR" | grep -q "failed: timeout" || fail "never ready: $ERR"
 [ "$(info generation)" = 2 ] || fail "generation changed after ERR timeout"
 http_ok "$PORT" hello || fail "HTTP after ERR timeout"
 ok "never ready: exit 1 after $((t1 - t0)) ms, $(echo "$ERR" | tail -n 1)"
+
+# --- a reload whose worker exits before it is ready: its access log's
+# folder does not exist
+sed -i "s|access_log = \"$T/fifo.log\"|access_log = \"$T/no/such/dir.log\"|" "$T/p.conf"
+grep -q no/such "$T/p.conf" || fail "no missing folder in the configuration"
+ctl reload
+expect_rc 1 "reload whose worker exits"
+echo "$ERR" | grep -q "failed: worker-exit" || fail "worker exit: $ERR"
+echo "$ERR" | grep -Eq "worker [0-9]+ \(gen 5\) exited with status [0-9]+ before the generation was ready" ||
+	fail "worker exit: no reason line: $ERR"
+[ "$(info generation)" = 2 ] || fail "generation changed after ERR worker-exit"
+http_ok "$PORT" hello || fail "HTTP after ERR worker-exit"
+ok "worker exits: exit 1, $(echo "$ERR" | tail -n 1)"
 
 # --- two reloads sent together
 cp "$T/good.conf" "$T/p.conf"
