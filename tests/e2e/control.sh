@@ -168,7 +168,32 @@ g1=$(sed -n 's/^reload: ok, generation \([0-9]*\),.*/\1/p' "$T/r1")
 g2=$(sed -n 's/^reload: ok, generation \([0-9]*\),.*/\1/p' "$T/r2")
 [ -n "$g1" ] && [ -n "$g2" ] && [ "$g1" != "$g2" ] ||
 	fail "two reloads: generations '$g1' and '$g2'"
-ok "two reloads at once: generations $g1 and $g2"
+# The same, the second sent while the first is surely pending (a few
+# microseconds apart): it is queued, and answered by the next generation.
+ans=$("$PY" - "$CTL" <<'EOP'
+import socket, sys
+socks = []
+for _ in range(2):
+    s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); socks.append(s)
+for s in socks:
+    s.sendall(b"reload\n")
+for s in socks:
+    s.settimeout(20)
+    a = b""
+    while not a.endswith(b"\n\n"):
+        d = s.recv(4096)
+        if not d: break
+        a += d
+    print(a.decode().split("\n")[1])
+EOP
+)
+echo "$ans"
+q1=$(echo "$ans" | sed -n '1s/^reload: ok, generation \([0-9]*\),.*/\1/p')
+q2=$(echo "$ans" | sed -n '2s/^reload: ok, generation \([0-9]*\),.*/\1/p')
+[ -n "$q1" ] && [ "$q2" = $((q1 + 1)) ] || fail "queued reload: generations '$q1' and '$q2'"
+log_has "\\[$PF_PID\\]: reload queued: generation $q1 is starting" ||
+	fail "the second reload was not queued"
+ok "two reloads at once: generations $g1 and $g2; queued: $q1 then $q2"
 
 # --- usage errors and refusals
 "$PREFORKCTL" -s "$T/nobody.sock" ping 2>/dev/null
