@@ -40,3 +40,8 @@ tests_test_master_notify_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_master_notify_LDADD = $(CMOCKA_LIBS)
 TESTS += tests/test_master_notify
 endif
+
+# The control socket, end to end through preforkctl.
+CONTROL_E2E = tests/e2e/control.sh tests/e2e/control-scale.sh
+TESTS += $(CONTROL_E2E)
+EXTRA_DIST += $(CONTROL_E2E) tests/e2e/control_lib.sh

@@ -11,6 +11,7 @@ systemd/preforkd.service: $(srcdir)/systemd/preforkd.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) systemd && rm -f $@ $@.tmp && \
 	sed -e 's|@sbindir[@]|$(sbindir)|g' \
 	    -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	    -e 's|@controlsocket[@]|$(PREFORKD_CONTROL_SOCKET)|g' \
 	    $(srcdir)/systemd/preforkd.service.in >$@.tmp && \
 	if grep -n '@[a-zA-Z_]*@' $@.tmp; then \
 		echo "$@: a placeholder is left" >&2; rm -f $@.tmp; exit 1; \

@@ -1,9 +1,12 @@
 /* test_conf.c - table-driven tests of the configuration loader */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libconfig.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -118,6 +121,31 @@ static void check_defaults(const struct conf *c)
 	assert_int_equal(l->line, 1);
 	assert_null(l->http.response);
 	assert_null(l->http.root);
+	/* No control group, no control socket (as HAProxy's stats socket). */
+	assert_null(c->control_socket);
+}
+
+static void check_control_absolute(const struct conf *c)
+{
+	assert_string_equal(c->control_socket, "/tmp/pfd-test/control.sock");
+	assert_int_equal(c->control_mode, 0600);
+}
+
+/* "t.conf" lies in the working directory: so does a relative socket. */
+static void check_control_relative(const struct conf *c)
+{
+	char cwd[4096], want[4200];
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	snprintf(want, sizeof(want), "%s/run/ctl.sock", cwd);
+	assert_string_equal(c->control_socket, want);
+	assert_int_equal(c->control_mode, 0660);
+}
+
+static void check_control_default_path(const struct conf *c)
+{
+	assert_string_equal(c->control_socket, PREFORKD_CONTROL_SOCKET);
+	assert_int_equal(c->control_mode, 0600);
 }
 
 static void check_design_example(const struct conf *c)
@@ -167,8 +195,12 @@ static void check_http_defaults(const struct conf *c)
 
 static void check_workers_auto(const struct conf *c)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long ncpu;
 
+	/* The CPUs this process may run on, not every online one. */
+	assert_int_equal(sched_getaffinity(0, sizeof(set), &set), 0);
+	ncpu = CPU_COUNT(&set);
 	assert_true(c->workers_auto);
 	assert_int_equal(c->workers, ncpu > 1024 ? 1024 : ncpu);
 }
@@ -323,6 +355,19 @@ static const struct conf_case cases[] = {
      "workers = \"auto\";\n" ECHO_LISTENERS,
      {{0}},
      check_workers_auto},
+    {"valid_control_absolute_socket_default_mode",
+     "control = { socket = \"/tmp/pfd-test/control.sock\"; };\n" ECHO_LISTENERS,
+     {{0}},
+     check_control_absolute},
+    {"valid_control_relative_socket_is_taken_from_the_file_folder",
+     "control = { socket = \"run/ctl.sock\"; mode = \"0660\"; "
+     "};\n" ECHO_LISTENERS,
+     {{0}},
+     check_control_relative},
+    {"valid_empty_control_group_gets_the_configured_path",
+     "control = { };\n" ECHO_LISTENERS,
+     {{0}},
+     check_control_default_path},
     {"valid_integer_accepted_for_seconds",
      "shutdown_timeout = 3;\n"
      "worker_timeout = 0;\n"
@@ -406,6 +451,36 @@ static const struct conf_case cases[] = {
      "\"http\"; http = { response = \"a\\\"b\\\\c\\n\\x01\"; }; });\n",
      {{0}},
      check_escapes},
+
+    /* The control group. */
+    {"control_not_a_group_says_group",
+     "control = \"/run/x.sock\";\n" ECHO_LISTENERS,
+     {E(1, CONF_ERR_TYPE, "'control' must be a group", "not a string")}},
+    {"control_mode_not_octal_is_refused",
+     "control = {\n socket = \"/tmp/x.sock\";\n mode = \"rw-\"; "
+     "};\n" ECHO_LISTENERS,
+     {E(3, CONF_ERR_VALUE, "'mode' = \"rw-\"", "octal")}},
+    {"control_mode_above_0777_is_refused",
+     "control = { mode = \"1777\"; };\n" ECHO_LISTENERS,
+     {E(1, CONF_ERR_VALUE, "'mode' = \"1777\"", "at most")}},
+    {"control_mode_as_integer_must_be_a_string",
+     "control = { mode = 600; };\n" ECHO_LISTENERS,
+     {E(1, CONF_ERR_TYPE, "'mode' must be a string")}},
+    {"control_empty_socket_is_refused",
+     "control = { socket = \"\"; };\n" ECHO_LISTENERS,
+     {E(1, CONF_ERR_VALUE, "'socket' must name a file")}},
+    {"control_socket_path_over_107_bytes_is_refused",
+     "control = { socket = \"/tmp/"
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock\"; };\n" ECHO_LISTENERS,
+     {E(1, CONF_ERR_RANGE, "'socket'", "at most 107")}},
+    {"typo_in_control_hints_socket",
+     "control = {\n  sockt = \"/tmp/x.sock\"; };\n" ECHO_LISTENERS,
+     {E(2, CONF_ERR_UNKNOWN, "unknown setting 'sockt' in 'control'",
+	"did you mean 'socket'?")}},
+    {"listener_setting_in_control_says_where_it_belongs",
+     "control = { listen = \"x\"; };\n" ECHO_LISTENERS,
+     {E(1, CONF_ERR_UNKNOWN, "'listen' in 'control'", "a listener setting")}},
 
     /* Unknown settings. */
     {"typo_workrs_at_top_level_hints_workers",
@@ -957,6 +1032,47 @@ static void write_file(const char *name, const char *text)
 }
 
 /* conf_load reads a file; the path names it in messages. */
+/* A copy outlives its source: every string is its own (ASan would see a
+ * shared one freed twice or read after free). */
+static void test_copy_is_deep(void **state)
+{
+	struct conf_errors errs = {0};
+	struct conf src, dst;
+	const char *text =
+	    "workers = 3;\nuser = \"root\";\ngroup = \"root\";\n"
+	    "control = { socket = \"/tmp/c.sock\"; mode = \"0640\"; };\n"
+	    "listeners = ({ name = \"h\"; listen = \"127.0.0.1:8080\";"
+	    " mode = \"http\"; http = { response = \"a\\nb\";"
+	    " access_log = \"/tmp/a.log\"; }; },\n"
+	    " { name = \"e\"; listen = \"127.0.0.1:7080\"; mode = \"echo\"; "
+	    "});\n";
+
+	(void)state;
+	if (conf_load_string("t.conf", text, &src, &errs) < 0)
+		fail_msg("%s", errs.n > 0 ? errs.v[0].msg : "?");
+	assert_int_equal(conf_copy(&dst, &src), 0);
+	assert_ptr_not_equal(dst.listeners, src.listeners);
+	assert_ptr_not_equal(dst.path, src.path);
+	conf_free(&src);
+	assert_string_equal(dst.path, "t.conf");
+	assert_int_equal(dst.workers, 3);
+	assert_string_equal(dst.user, "root");
+	assert_string_equal(dst.group, "root");
+	assert_string_equal(dst.control_socket, "/tmp/c.sock");
+	assert_int_equal(dst.control_mode, 0640);
+	assert_int_equal(dst.nlisteners, 2);
+	assert_string_equal(dst.listeners[0].name, "h");
+	assert_string_equal(dst.listeners[0].listen, "127.0.0.1:8080");
+	assert_int_equal(dst.listeners[0].http.response_len, 3);
+	assert_string_equal(dst.listeners[0].http.response, "a\nb");
+	assert_string_equal(dst.listeners[0].http.content_type, "text/plain");
+	assert_string_equal(dst.listeners[0].http.access_log, "/tmp/a.log");
+	assert_null(dst.listeners[1].http.response);
+	assert_string_equal(dst.listeners[1].name, "e");
+	conf_free(&dst);
+	conf_errors_free(&errs);
+}
+
 static void test_load_file(void **state)
 {
 	struct conf_errors errs = {0};
@@ -1161,6 +1277,7 @@ int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 	    cmocka_unit_test(test_load_file),
+	    cmocka_unit_test(test_copy_is_deep),
 	    cmocka_unit_test(test_load_unreadable),
 	    cmocka_unit_test(test_errors_append),
 	    cmocka_unit_test(test_parse_listen),

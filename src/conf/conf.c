@@ -8,6 +8,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +27,17 @@ const char *const conf_mode_names[MODE_COUNT + 1] = {
 };
 
 static const char *const global_names[] = {
-    "workers",	      "user",
-    "group",	      "shutdown_timeout",
-    "worker_timeout", "max_connections",
-    "log_level",      "seccomp",
-    "listeners",      NULL,
+    "workers",
+    "user",
+    "group",
+    "shutdown_timeout",
+    "worker_timeout",
+    "max_connections",
+    "log_level",
+    "seccomp",
+    "listeners",
+    "control",
+    NULL,
 };
 static const char *const listener_names[] = {
     "name",	    "listen",	    "mode", "trigger", "backlog",
@@ -59,6 +66,8 @@ static const struct section sections[SEC_COUNT] = {
 		  "a setting of a listener's 'http' group"},
     [SEC_MODULE] = {module_names, " in 'module'",
 		    "a setting of a listener's 'module' group"},
+    [SEC_CONTROL] = {conf_control_names, " in 'control'",
+		     "a setting of the 'control' group"},
 };
 
 /* ---- Setting names ----------------------------------------------------- */
@@ -452,10 +461,17 @@ static void read_listeners(struct loader *ld, const config_setting_t *root,
 
 /* ---- Top-level settings ------------------------------------------------ */
 
+/* The CPUs this process may run on (its affinity mask: taskset, cgroup
+ * cpusets, systemd's CPUAffinity=), else the online ones. */
 static int cpu_count(void)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	long n = 0;
 
+	if (sched_getaffinity(0, sizeof(set), &set) == 0)
+		n = CPU_COUNT(&set);
+	if (n < 1)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (int)n;
 }
 
@@ -541,6 +557,7 @@ static void read_globals(struct loader *ld, const config_setting_t *root,
 {
 	static const char *const levels[] = {"error", "warning", "notice",
 					     "info",  "debug",	 NULL};
+	const config_setting_t *g;
 	long long v;
 	int level;
 
@@ -565,6 +582,10 @@ static void read_globals(struct loader *ld, const config_setting_t *root,
 	if (level >= 0)
 		c->log_level = LOG_ERR + level;
 	read_seccomp(ld, root, c);
+	conf_control_read(ld, root, c);
+	g = config_setting_get_member(root, "control");
+	if (g != NULL && config_setting_is_group(g))
+		check_known(ld, g, &sections[SEC_CONTROL]);
 }
 
 /* ---- Loading ----------------------------------------------------------- */
@@ -661,5 +682,61 @@ void conf_free(struct conf *c)
 	free(c->path);
 	free(c->user);
 	free(c->group);
+	free(c->control_socket);
 	memset(c, 0, sizeof(*c));
+}
+
+static int dup_field(char **p)
+{
+	if (*p != NULL && (*p = strdup(*p)) == NULL)
+		return -1;
+	return 0;
+}
+
+static int copy_listener(struct listener_conf *l)
+{
+	struct http_conf *h = &l->http;
+	char *resp = h->response;
+	int rc = dup_field(&l->name) | dup_field(&l->listen) |
+		 dup_field(&h->content_type) | dup_field(&h->root) |
+		 dup_field(&h->access_log);
+
+	rc |= conf_module_copy(&l->module);
+	/* What a mode prepared belongs to the original: prepare the copy. */
+	l->prepared = NULL;
+	l->prepared_free = NULL;
+	/* The body may hold NUL bytes: copied by length. */
+	h->response = NULL;
+	if (resp != NULL) {
+		if ((h->response = malloc(h->response_len + 1)) == NULL)
+			return -1;
+		memcpy(h->response, resp, h->response_len + 1);
+	}
+	return rc;
+}
+
+int conf_copy(struct conf *dst, const struct conf *src)
+{
+	int rc = 0;
+
+	*dst = *src;
+	dst->listeners = NULL;
+	dst->nlisteners = 0;
+	rc |= dup_field(&dst->path) | dup_field(&dst->user) |
+	      dup_field(&dst->group) | dup_field(&dst->control_socket);
+	if (src->nlisteners > 0) {
+		dst->listeners =
+		    calloc(src->nlisteners, sizeof(*dst->listeners));
+		if (dst->listeners == NULL)
+			rc = -1;
+		for (size_t i = 0;
+		     dst->listeners != NULL && i < src->nlisteners; i++) {
+			dst->listeners[i] = src->listeners[i];
+			dst->nlisteners = i + 1;
+			rc |= copy_listener(&dst->listeners[i]);
+		}
+	}
+	if (rc != 0)
+		conf_free(dst);
+	return rc != 0 ? -1 : 0;
 }

@@ -91,6 +91,8 @@ struct conf {
 	bool seccomp;
 	struct listener_conf *listeners;
 	size_t nlisteners;
+	char *control_socket;  /* absolute path; NULL: no control socket */
+	unsigned control_mode; /* its permissions (default 0600) */
 };
 
 /* What kind of mistake an error is; unit tests match on this. */
@@ -143,6 +145,13 @@ void conf_free(struct conf *c);
 void conf_errors_add(struct conf_errors *errs, enum conf_error_kind kind,
 		     const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/*
+ * Deep-copies src into *dst (every string duplicated, so each is freed on
+ * its own with conf_free). Returns 0, or -1 when out of memory (dst is then
+ * empty). A pointer member added to struct conf must be copied here too.
+ */
+int conf_copy(struct conf *dst, const struct conf *src);
 void conf_errors_free(struct conf_errors *errs);
 
 /* Listener lookup by name; NULL when absent. */

@@ -29,7 +29,14 @@ struct loader {
 };
 
 /* The groups whose setting names conf.c knows. */
-enum conf_section { SEC_TOP, SEC_LISTENER, SEC_HTTP, SEC_MODULE, SEC_COUNT };
+enum conf_section {
+	SEC_TOP,
+	SEC_LISTENER,
+	SEC_HTTP,
+	SEC_MODULE,
+	SEC_CONTROL,
+	SEC_COUNT
+};
 
 /* conf.c */
 /* Reports every child of group whose name does not belong in sec. */
@@ -40,6 +47,8 @@ void conf_check_known(struct loader *ld, const config_setting_t *group,
 void conf_module_read(struct loader *ld, const config_setting_t *lsn,
 		      struct module_conf *m);
 void conf_module_free(struct module_conf *m);
+/* Duplicates what m points to (after a struct copy); 0 or -1. */
+int conf_module_copy(struct module_conf *m);
 
 /* conf_err.c */
 void conf_err(struct loader *ld, const config_setting_t *s,
@@ -57,6 +66,11 @@ void conf_err_end(struct loader *ld);
 /* conf_scan.c */
 char *conf_scan_read(const char *path, const char **why);
 int conf_scan_text(struct loader *ld, const char *text, bool values);
+
+/* conf_control.c */
+extern const char *const conf_control_names[];
+void conf_control_read(struct loader *ld, const config_setting_t *root,
+		       struct conf *c);
 
 /* conf_read.c */
 const char *conf_read_type_name(const config_setting_t *s);

@@ -162,3 +162,27 @@ void conf_module_free(struct module_conf *m)
 	free(m->file);
 	free(m->delimiter);
 }
+
+static int dup_str(char **p)
+{
+	return *p != NULL && (*p = strdup(*p)) == NULL ? -1 : 0;
+}
+
+int conf_module_copy(struct module_conf *m)
+{
+	struct module_setting *v = m->settings;
+	int rc = dup_str(&m->path) | dup_str(&m->file) | dup_str(&m->delimiter);
+
+	m->settings = NULL;
+	if (m->nsettings == 0)
+		return rc;
+	if ((m->settings = calloc(m->nsettings, sizeof(*v))) == NULL) {
+		m->nsettings = 0;
+		return -1;
+	}
+	for (size_t i = 0; i < m->nsettings; i++) {
+		m->settings[i] = v[i];
+		rc |= dup_str(&m->settings[i].key) | dup_str(&m->settings[i].str);
+	}
+	return rc;
+}

@@ -25,6 +25,8 @@ struct gen *gen_new(struct master *m, struct conf *c)
 	memset(c, 0, sizeof(*c)); /* ours now */
 	g->next = m->gens;
 	m->gens = g;
+	g->file_workers = g->conf.workers;
+	g->started_ms = loop_now(m->loop);
 	return g;
 }
 
@@ -39,6 +41,8 @@ static void raise_master_nofile(struct master *m, const struct conf *c)
 		log_warn("%s", err);
 }
 
+/* Returns 0, -1 when a listener cannot be bound (err names it), or -2
+ * when a worker cannot be started. */
 int gen_start(struct gen *g, char *err, size_t errlen)
 {
 	struct master *m = g->m;
@@ -50,11 +54,11 @@ int gen_start(struct gen *g, char *err, size_t errlen)
 		struct mworker *w = mworker_new(g, slot);
 		if (w == NULL) {
 			snprintf(err, errlen, "out of memory");
-			return -1;
+			return -2;
 		}
 		if (mworker_spawn(w) < 0) {
 			snprintf(err, errlen, "cannot start worker %d", slot);
-			return -1;
+			return -2;
 		}
 	}
 	log_info("generation %u: %d workers starting", g->id, g->conf.workers);

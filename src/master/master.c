@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "core/log.h"
 #include "master.h"
 #include "master_impl.h"
@@ -121,7 +122,8 @@ static void master_stop(struct master *m, int sig)
 	log_notice("%s: %zu workers", sig == SIGQUIT ? "fast stop" :
 		   "graceful stop, draining", live_workers(m));
 	m->active = m->pending = NULL;
-	m->reload_queued = false;
+	m->reload_queued = m->scale_queued = false;
+	control_stopping(m->ctl);
 	for (struct gen *g = m->gens; g != NULL; g = g->next)
 		gen_retire(g, sig, timeout);
 	notify_extend_timeout((timeout + 5000) * 1000);
@@ -133,6 +135,23 @@ static void master_reopen(struct master *m)
 	log_notice("reopening log files");
 	for (size_t i = 0; i < m->nw; i++)
 		mworker_signal(m->w[i], SIGUSR1);
+}
+
+/* SIGTTIN / SIGTTOU: scale +1 / -1, nobody waiting for the result. */
+static void master_scale_signal(struct master *m, int delta, uint32_t pid)
+{
+	int want = reload_scale_target(m, delta);
+
+	if (m->phase != PHASE_RUNNING)
+		return;
+	if (want < 1 || want > MAX_SCALE) {
+		log_warn("SIG%s from pid %u: %d workers is out of 1..%d",
+			 delta > 0 ? "TTIN" : "TTOU", pid, want, MAX_SCALE);
+		return;
+	}
+	log_notice("SIG%s from pid %u: scale to %d workers",
+		   delta > 0 ? "TTIN" : "TTOU", pid, want);
+	reload_scale(m, delta, 0);
 }
 
 static void on_signal(struct loop *l, struct loop_watch *lw, uint32_t events)
@@ -153,6 +172,11 @@ static void on_signal(struct loop *l, struct loop_watch *lw, uint32_t events)
 			master_stop(m, si.ssi_signo == SIGQUIT ? SIGQUIT : SIGTERM);
 			break;
 		case SIGUSR1: master_reopen(m); break;
+		case SIGTTIN:
+		case SIGTTOU:
+			master_scale_signal(m, si.ssi_signo == SIGTTIN ? 1 : -1,
+					    si.ssi_pid);
+			break;
 		}
 		gen_sweep(m);
 	}
@@ -217,8 +241,8 @@ static void on_watchdog(struct loop *l, struct loop_timer *t)
 
 static int setup_signals(struct master *m)
 {
-	static const int sigs[] = { SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGUSR1,
-				    SIGCHLD };
+	static const int sigs[] = {SIGHUP,  SIGTERM, SIGINT,  SIGQUIT,
+				   SIGUSR1, SIGTTIN, SIGTTOU, SIGCHLD};
 	sigset_t set;
 
 	sigemptyset(&set);
@@ -249,7 +273,7 @@ static int master_setup(struct master *m)
 		return -1;
 	}
 	m->tick.fn = on_tick;
-	m->tick_ms = loop_now(m->loop);
+	m->tick_ms = m->started_ms = loop_now(m->loop);
 	loop_timer_arm(m->loop, &m->tick, TICK_MS);
 	if ((usec = notify_watchdog_usec()) > 0) {
 		/* Twice per interval, as sd_watchdog_enabled(3) advises. */
@@ -274,6 +298,11 @@ static int master_start(struct master *m, struct conf *c)
 	if (g->conf.user != NULL && geteuid() != 0)
 		log_warn("not running as root: user \"%s\" is ignored",
 			 g->conf.user);
+	/* Before any worker: a live master on the socket stops this one. */
+	if ((m->ctl = control_open(m, &g->conf, err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		return -1;
+	}
 	log_notice("starting %d workers for %zu listeners (%s)",
 		   g->conf.workers, g->conf.nlisteners, g->conf.path);
 	if (gen_start(g, err, sizeof(err)) < 0) {
@@ -304,6 +333,7 @@ static void master_cleanup(struct master *m)
 		free(g);
 	}
 	free(m->w);
+	control_close(m->ctl);
 	listeners_close_all(&m->ls);
 	if (m->sigfd >= 0)
 		close(m->sigfd);

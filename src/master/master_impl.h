@@ -17,6 +17,8 @@
 /* How long SIGQUIT gives workers before SIGKILL. */
 #define QUIT_TIMEOUT_MS 1000
 #define TICK_MS		1000
+/* The most workers `scale` may ask for (conf's limit on `workers`). */
+#define MAX_SCALE 1024
 
 enum gen_state {
 	GEN_STARTING, /* not every worker has been ready yet */
@@ -35,6 +37,10 @@ struct gen {
 	size_t nworkers;	 /* its entries in the worker table */
 	struct loop_timer timer; /* ready deadline, or SIGKILL deadline */
 	struct gen *next;
+	unsigned serial;  /* the reload or scale that started it */
+	int file_workers; /* the file's `workers` (conf.workers may differ) */
+	uint64_t started_ms;
+	char note[160]; /* for the reload's answer: what happened to workers */
 };
 
 enum mworker_state {
@@ -85,10 +91,21 @@ struct master {
 	uint64_t requests, tick_requests, tick_ms;
 	uint64_t rps;
 	char status[640]; /* as last sent */
+	/* The control socket (control.c) and what it shows. */
+	struct control *ctl;
+	unsigned reload_serial; /* reloads and scales started */
+	int scale_workers;	/* the runtime count, 0: the file's */
+	int scale_file_workers; /* the file's workers when it was set */
+	bool scale_queued;
+	bool draining; /* `drain`: health says draining */
+	unsigned reloads_ok, reloads_failed;
+	uint64_t started_ms;
+	char last_result[480]; /* "2026-...T10:42:07+0000 ok, generation 3" */
 };
 
 /* gen.c */
 struct gen *gen_new(struct master *m, struct conf *c);
+/* 0; -1: a listener cannot be bound; -2: a worker cannot be started. */
 int gen_start(struct gen *g, char *err, size_t errlen);
 bool gen_all_ready(const struct gen *g);
 void gen_retire(struct gen *g, int sig, uint64_t timeout_ms);
@@ -107,7 +124,16 @@ void mworker_check(struct mworker *w, uint64_t now);
 struct mworker *mworker_by_pid(const struct master *m, pid_t pid);
 
 /* reload.c */
-void reload_request(struct master *m);
+/* Reloads (or queues a reload behind the pending one). Returns the serial
+ * whose result control_reload_done will report, always reload_serial + 1
+ * as it was before the call; 0 when stopping (nothing happens). */
+unsigned reload_request(struct master *m);
+/* Scales to count workers (delta 0), by delta, or back to the file's
+ * (both 0), now or after the pending reload. Returns the serial as
+ * reload_request does; 0 when stopping or out of 1..MAX_SCALE. */
+unsigned reload_scale(struct master *m, int delta, int count);
+/* The worker count `scale` by delta would ask for. */
+int reload_scale_target(const struct master *m, int delta);
 void reload_worker_ready(struct gen *g);
 void reload_worker_failed(struct mworker *w, const char *how);
 

@@ -79,17 +79,22 @@ static int child_fds(const struct worker_args *a)
 	return rc;
 }
 
-/* SIGHUP and SIGPIPE ignored; only the worker's own signals stay blocked. */
+/* SIGHUP, SIGPIPE, SIGTTIN and SIGTTOU (the master's scale signals, which
+ * would stop a worker) ignored; only the worker's own signals stay blocked. */
 static void child_signals(void)
 {
 	sigset_t set;
 
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
 	signal(SIGCHLD, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTTIN);
+	sigaddset(&set, SIGTTOU);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 

@@ -7,10 +7,13 @@
 #   the master runs as a dynamic user holding only CAP_NET_BIND_SERVICE and
 #   has bound port 80; the workers hold no capability;
 #   systemctl status shows the master's STATUS= line;
-#   systemctl reload with a changed response: the new body is served;
-#   a broken configuration: systemctl reload fails and says why, and a
-#   SIGHUP straight to the master shows the error in the status while the
-#   old generation keeps serving;
+#   systemctl reload (preforkctl reload over the control socket in
+#   RuntimeDirectory=) with a changed response exits 0 once the new
+#   generation is ready: the new body is served;
+#   a broken configuration, or a new listener whose port is taken:
+#   systemctl reload fails and the journal says why, the unit stays active
+#   and serving; a SIGHUP straight to the master shows the error in the
+#   status while the old generation keeps serving;
 #   kill -9 of the master: Restart=on-failure brings up a new MainPID;
 #   systemctl stop: clean exit (Result=success, exit status 0), nothing left;
 #   the access log was written to LogsDirectory=;
@@ -22,6 +25,7 @@ set -u
 
 : "${PREFORKD:?PREFORKD is not set (run through make check)}"
 : "${TESTBIN:?TESTBIN is not set (run through make check)}"
+: "${PREFORKCTL:?PREFORKCTL is not set (run through make check)}"
 TOP=$(cd "$TESTS_SRCDIR/.." && pwd)
 BUILD=$(cd "$TESTBIN/.." && pwd)
 UNIT=$BUILD/systemd/preforkd.service
@@ -90,15 +94,22 @@ done
 D=$(mktemp -d "${TMPDIR:-/tmp}/preforkd-nspawn.XXXXXX")
 chmod 755 "$D" # the dynamic user must reach the binary
 cp "$PREFORKD" "$D/preforkd"
-chmod 755 "$D/preforkd"
+cp "$PREFORKCTL" "$D/preforkctl"
+chmod 755 "$D/preforkd" "$D/preforkctl"
+# The socket preforkctl talks to by default, as configure set it.
+CTLSOCK=$(sed -n 's/^#define PREFORKD_CONTROL_SOCKET "\(.*\)"$/\1/p' "$BUILD/config.h")
+[ -n "$CTLSOCK" ] || fail "no PREFORKD_CONTROL_SOCKET in $BUILD/config.h"
 
 # The generated unit, with its binary and configuration where the container
 # has them (its /usr is the host's, read-only).
-sed -E -e 's#^(ExecStartPre|ExecStart|ExecReload)=/[^ ]*/preforkd #\1=/opt/pftest/preforkd #' \
+sed -E -e 's#^(ExecStartPre|ExecStart)=/[^ ]*/preforkd #\1=/opt/pftest/preforkd #' \
+	-e 's#^ExecReload=/[^ ]*/preforkctl #ExecReload=/opt/pftest/preforkctl #' \
 	-e "s#-c /[^ ]*/preforkd/preforkd\\.conf#-c $CONF#" \
 	"$UNIT" >"$D/preforkd.service"
-[ "$(grep -c "^Exec.*=/opt/pftest/preforkd .*-c $CONF\$" "$D/preforkd.service")" -eq 3 ] ||
-	fail "could not point ExecStartPre, ExecStart and ExecReload at the test binary"
+[ "$(grep -c "^Exec.*=/opt/pftest/preforkd .*-c $CONF\$" "$D/preforkd.service")" -eq 2 ] ||
+	fail "could not point ExecStartPre and ExecStart at the test binary"
+grep -qx "ExecReload=/opt/pftest/preforkctl reload" "$D/preforkd.service" ||
+	fail "could not point ExecReload at the test preforkctl"
 
 # A sanitizer build: LeakSanitizer needs ptrace at exit, which the unit's
 # system call filter refuses; leaks are checked by the other tests.
@@ -111,6 +122,7 @@ fi
 make_conf() {
 	cat <<EOF
 workers = 2;
+control = { socket = "$CTLSOCK"; };
 ${2:-}
 listeners = (
   { name = "web";
@@ -124,13 +136,16 @@ listeners = (
   { name = "echo";
     listen = "[::1]:7";
     mode = "echo";
-  }
+  }${4:+,
+  $4}
 );
 EOF
 }
 make_conf body-one >"$D/one.conf"
 make_conf body-two >"$D/two.conf"
 { make_conf body-two; echo 'workrs = 3;'; } >"$D/broken.conf"
+make_conf body-three "" access.log \
+	'{ name = "taken"; listen = "127.0.0.1:8081"; mode = "echo"; }' >"$D/taken.conf"
 # A new file: those the dynamic user wrote are root's now (see preforkd(8)).
 make_conf body-root 'user = "nobody"; group = "nogroup";' root.log >"$D/root.conf"
 "$PREFORKD" -t -c "$D/one.conf" >/dev/null || fail "the test configuration is invalid"
@@ -253,7 +268,11 @@ C cp /opt/pftest/two.conf "$CONF"
 t=$(now_ms)
 C systemctl reload preforkd || fail "systemctl reload"
 ok "systemctl reload returned in $(since "$t")"
-wait_for 10 body_is body-two || fail "after the reload the body is '$(curl_body)', not 'body-two'"
+# preforkctl returned only once generation 2 was ready: served at once.
+body_is body-two || fail "after the reload returned the body is '$(curl_body)', not 'body-two'"
+C journalctl -u preforkd --no-pager -o cat |
+	grep -Eq '^reload: ok, generation 2, 2 workers ready in [0-9.]+ s$' ||
+	fail "the journal does not have preforkctl's answer to the reload"
 ok "new body served $(since "$t") after the reload began"
 wait_for 5 status_has '^2 workers \(gen 2\).*; last reload [0-9:]+ ok$' ||
 	fail "StatusText after the reload is '$(show StatusText)'"
@@ -269,9 +288,31 @@ if C systemctl reload preforkd 2>/dev/null; then
 fi
 C journalctl -u preforkd --no-pager -o cat | grep -q "$CONF:[0-9]*: unknown setting 'workrs'" ||
 	fail "the journal does not say why the reload failed"
+C journalctl -u preforkd --no-pager -o cat | grep -q "reload failed: config" ||
+	fail "the journal does not have preforkctl's ERR config"
 [ "$(show ActiveState)" = active ] && body_is body-two ||
 	fail "a refused reload disturbed the service"
 ok "systemctl reload of a broken configuration fails, says why, keeps serving"
+
+# A new listener whose port another process holds: ERR bind.
+C sh -c 'exec python3 -c "
+import socket, time
+s = socket.socket(); s.bind((\"127.0.0.1\", 8081)); s.listen(1); time.sleep(60)
+" >/dev/null 2>&1 &' || fail "cannot start the port holder"
+port_held() { C ss -ltnH "( sport = :8081 )" | grep -q .; }
+wait_for 5 port_held || fail "nobody holds port 8081"
+C cp /opt/pftest/taken.conf "$CONF"
+if C systemctl reload preforkd 2>/dev/null; then
+	fail "systemctl reload succeeded with a port that is taken"
+fi
+C journalctl -u preforkd --no-pager -o cat | grep -q 'bind 127.0.0.1:8081: Address already in use' ||
+	fail "the journal does not say the port is taken"
+C journalctl -u preforkd --no-pager -o cat | grep -q "reload failed: bind" ||
+	fail "the journal does not have preforkctl's ERR bind"
+[ "$(show ActiveState)" = active ] && body_is body-two ||
+	fail "a reload with a taken port disturbed the service"
+C cp /opt/pftest/broken.conf "$CONF"
+ok "systemctl reload with a taken port fails, says why, keeps serving"
 
 # The master's own check, as when the file changes between the two.
 C systemctl kill --kill-whom=main --signal=HUP preforkd || fail "systemctl kill -s HUP"

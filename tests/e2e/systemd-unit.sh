@@ -8,6 +8,7 @@
 set -u
 
 : "${PREFORKD:?PREFORKD is not set (run through make check)}"
+: "${PREFORKCTL:?PREFORKCTL is not set (run through make check)}"
 : "${TESTBIN:?TESTBIN is not set (run through make check)}"
 TOP=$(cd "$TESTS_SRCDIR/.." && pwd)
 BUILD=$(cd "$TESTBIN/.." && pwd)
@@ -27,10 +28,11 @@ grep -n '@[a-zA-Z_]*@' "$UNIT" && fail "a configure placeholder is left in $UNIT
 for want in 'Type=notify' 'NotifyAccess=main' \
 	'ExecStartPre=/.*/preforkd -t -c /.*/preforkd/preforkd\.conf' \
 	'ExecStart=/.*/preforkd -c /.*/preforkd/preforkd\.conf' \
-	'ExecReload=/bin/kill -HUP \$MAINPID' 'KillMode=mixed' \
+	'ExecReload=/.*/preforkctl reload' 'KillMode=mixed' \
 	'Restart=on-failure' 'WatchdogSec=[1-9][0-9]*s' 'LimitNOFILE=[1-9][0-9]*' \
 	'DynamicUser=yes' 'AmbientCapabilities=CAP_NET_BIND_SERVICE' \
-	'CapabilityBoundingSet=CAP_NET_BIND_SERVICE' 'LogsDirectory=preforkd'; do
+	'CapabilityBoundingSet=CAP_NET_BIND_SERVICE' 'LogsDirectory=preforkd' \
+	'RuntimeDirectory=preforkd'; do
 	grep -Eq "^$want\$" "$UNIT" || fail "$UNIT has no line matching ^$want\$"
 done
 stop=$(sed -n 's/^TimeoutStopSec=\([0-9]*\)s$/\1/p' "$UNIT")
@@ -40,7 +42,8 @@ ok "generated unit has every directive (TimeoutStopSec=${stop}s)"
 
 # The same commands, pointed at the built binary and the repository's
 # default configuration: that configuration passes the unit's own check.
-sed -E -e "s#^(ExecStartPre|ExecStart|ExecReload)=/[^ ]*/preforkd #\\1=$PREFORKD #" \
+sed -E -e "s#^(ExecStartPre|ExecStart)=/[^ ]*/preforkd #\\1=$PREFORKD #" \
+	-e "s#^ExecReload=/[^ ]*/preforkctl #ExecReload=$PREFORKCTL #" \
 	-e "s#-c /[^ ]*/preforkd/preforkd\\.conf#-c $TOP/etc/preforkd.conf#" \
 	"$UNIT" >"$T/preforkd.service"
 grep -q "^ExecStart=$PREFORKD -c $TOP/etc/preforkd.conf\$" "$T/preforkd.service" ||
@@ -60,6 +63,7 @@ fi
 mkdir -p "$T/man/man5" "$T/man/man8"
 ln -s "$TOP/doc/preforkd.8" "$T/man/man8/preforkd.8"
 ln -s "$TOP/doc/preforkd.conf.5" "$T/man/man5/preforkd.conf.5"
+ln -s "$TOP/doc/preforkctl.8" "$T/man/man8/preforkctl.8"
 manopt=--man=yes
 command -v man >/dev/null 2>&1 || manopt=--man=no
 out=$(MANPATH=$T/man systemd-analyze verify "$manopt" "$T/preforkd.service" 2>&1)
