@@ -145,8 +145,11 @@ static void access_log(struct conn *c, const struct http_request *req,
 {
 	struct http_site *site = site_of(c);
 	const char *line = req != NULL ? req->method : "-";
+	uint32_t now = (uint32_t)loop_now(c->lsn->srv->loop);
 	size_t len = 1;
 
+	/* Every answer passes here once: it is also where answers are counted. */
+	stats_response(&c->lsn->stats, status, now - c->mark_ms);
 	if (site->log == NULL)
 		return;
 	if (req != NULL) /* method through version: the request line */
@@ -222,6 +225,7 @@ static int file_send(struct conn *c, struct http_tx *tx)
 			return -1;
 		}
 		tx->file_left -= (uint64_t)n;
+		c->lsn->stats.tx_bytes += (uint64_t)n;
 	}
 	close(tx->file_fd);
 	tx->file_fd = -1;
@@ -560,6 +564,16 @@ static bool head_may_be_complete(const struct conn *c, size_t before)
 	       http_head_complete(c->in->data + c->in->off, used, before);
 }
 
+/* A read with no request part-way in: what it brings starts a request now
+ * (its duration, from the loop's cached clock, runs from here). */
+static void mark_request_start(struct conn *c)
+{
+	const struct http_tx *tx = c->proto;
+
+	if (c->in == NULL && (tx == NULL || tx->head == NULL))
+		c->mark_ms = (uint32_t)loop_now(c->lsn->srv->loop);
+}
+
 static void http_read(struct conn *c)
 {
 	struct server *s = c->lsn->srv;
@@ -576,6 +590,7 @@ static void http_read(struct conn *c)
 			if (room == 0)
 				break;
 		}
+		mark_request_start(c);
 		n = conn_read(c, dst, room);
 		if (n < 0)
 			return;

@@ -11,6 +11,7 @@
 #include "conf/conf.h"
 #include "listeners.h"
 #include "core/loop.h"
+#include "metrics.h"
 
 /* How long a new generation (or a restarted worker) may take to be ready. */
 #define READY_TIMEOUT_MS 10000
@@ -25,6 +26,7 @@ enum gen_state {
 };
 
 struct master;
+struct status_server;
 
 /* One generation: a configuration and the workers started with it. */
 struct gen {
@@ -60,6 +62,8 @@ struct mworker {
 	struct loop_timer restart;
 	uint32_t connections;
 	uint64_t requests;
+	struct net_stats *lstats; /* per listener of gen->conf, as last
+				   * reported; zeroed once added to metrics */
 };
 
 enum master_phase { PHASE_RUNNING, PHASE_STOPPING, PHASE_QUITTING };
@@ -84,6 +88,8 @@ struct master {
 	uint64_t requests, tick_requests, tick_ms;
 	uint64_t rps;
 	char status[640]; /* as last sent */
+	struct metrics metrics;		/* counters that outlive workers */
+	struct status_server *statsrv; /* the status listener, or NULL */
 };
 
 /* gen.c */

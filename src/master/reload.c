@@ -42,6 +42,7 @@ static void reload_finish(struct master *m)
 static void reload_failed(struct master *m, const char *reason)
 {
 	log_error("reload failed: %s", reason);
+	metrics_reload(&m->metrics, false);
 	snprintf(m->last_reload, sizeof(m->last_reload), "reload failed: %s",
 		 reason);
 	reload_finish(m);
@@ -90,6 +91,7 @@ static void reload_bad_conf(struct master *m, const struct conf_errors *errs)
 		  errs->n == 1 ? "" : "s");
 	for (size_t i = 0; i < errs->n; i++)
 		log_error("%s", errs->v[i].msg);
+	metrics_reload(&m->metrics, false);
 	snprintf(m->last_reload, sizeof(m->last_reload), "reload failed: %s",
 		 reason);
 	reload_finish(m);
@@ -162,6 +164,7 @@ static void reload_commit(struct master *m)
 	clock_str(when, sizeof(when));
 	snprintf(m->last_reload, sizeof(m->last_reload), "last reload %s ok",
 		 when);
+	metrics_reload(&m->metrics, true);
 	reload_finish(m);
 }
 

@@ -12,6 +12,7 @@
 #include "core/loop.h"
 #include "core/tlist.h"
 #include "mode.h"
+#include "stats.h"
 
 struct server;
 
@@ -31,6 +32,7 @@ struct listener {
 	struct conn_tq timeouts[CONN_T_COUNT];
 	struct loop_timer resume; /* re-enables accepting after EMFILE */
 	void *mode_data; /* what the mode's listener_init prepared */
+	struct net_stats stats; /* conn.c and the mode count here */
 };
 
 enum {
@@ -53,6 +55,8 @@ struct conn {
 	void *proto;	 /* mode state while a request is in flight */
 	uint8_t flags;
 	uint8_t timeout; /* enum conn_timeout */
+	uint32_t mark_ms; /* the mode's: low bits of loop_now, e.g. when a
+			   * request began (fits in what was padding) */
 };
 
 /* The serving state of one worker, shared by its listeners and conns. */

@@ -2,4 +2,4 @@
 # backpressure, timeouts, one close door; struct mode, what a mode plugs in.
 # Uses core, conf.
 src_libpreforkd_a_SOURCES += \
-	src/net/conn.c src/net/conn.h src/net/mode.h
+	src/net/conn.c src/net/conn.h src/net/mode.h src/net/stats.h
