@@ -29,7 +29,8 @@ static const char *const global_names[] = {
     "group",	      "shutdown_timeout",
     "worker_timeout", "max_connections",
     "log_level",      "seccomp",
-    "listeners",      NULL,
+    "listeners",      "status",
+    NULL,
 };
 static const char *const listener_names[] = {
     "name",	    "listen",	    "mode", "trigger", "backlog",
@@ -579,6 +580,7 @@ static void parse(struct loader *ld, config_t *cfg, const char *text,
 	out->path = strdup(ld->path);
 	read_globals(ld, config_root_setting(cfg), out);
 	read_listeners(ld, config_root_setting(cfg), out);
+	conf_status_read(ld, config_root_setting(cfg), out);
 }
 
 static int load(const char *path, const char *text, struct conf *out,
@@ -639,5 +641,6 @@ void conf_free(struct conf *c)
 	free(c->path);
 	free(c->user);
 	free(c->group);
+	free(c->status.listen);
 	memset(c, 0, sizeof(*c));
 }

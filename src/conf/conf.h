@@ -38,6 +38,15 @@ struct listener_conf {
 	int line; /* where the listener starts in the file */
 };
 
+/* status = { listen; allow_remote; }: the master's /metrics, /livez and
+ * /readyz listener; listen is NULL when the group is absent. */
+struct status_conf {
+	char *listen; /* as written */
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	bool allow_remote; /* serve peers other than loopback */
+};
+
 struct conf {
 	char *path;
 	int workers; /* resolved: "auto" is the online CPU count */
@@ -53,6 +62,7 @@ struct conf {
 	bool seccomp;
 	struct listener_conf *listeners;
 	size_t nlisteners;
+	struct status_conf status;
 };
 
 /* What kind of mistake an error is; unit tests match on this. */

@@ -5,4 +5,5 @@ src_libpreforkd_a_SOURCES += \
 	src/conf/conf_err.c src/conf/conf_impl.h \
 	src/conf/conf_scan.c \
 	src/conf/conf_read.c \
-	src/conf/conf_listen.c
+	src/conf/conf_listen.c \
+	src/conf/conf_status.c

@@ -7,6 +7,7 @@ src_libpreforkd_a_SOURCES += \
 	src/master/mworker.c \
 	src/master/reload.c \
 	src/master/metrics.c src/master/metrics.h \
+	src/master/status.c src/master/status.h \
 	src/master/listeners.c src/master/listeners.h \
 	src/master/proc.c src/master/proc.h \
 	src/master/privs.c src/master/privs.h \

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "master_impl.h"
 #include "notify.h"
+#include "status.h"
 
 static void reload_start(struct master *m);
 
@@ -150,13 +151,17 @@ void reload_request(struct master *m)
 static void reload_commit(struct master *m)
 {
 	struct gen *old = m->active, *g = m->pending;
-	char when[16];
+	char when[16], err[160];
 
 	loop_timer_cancel(m->loop, &g->timer);
 	m->pending = NULL;
 	m->active = g;
 	g->state = GEN_ACTIVE;
 	log_set_level(g->conf.log_level);
+	/* A status address that cannot be bound keeps the old one serving. */
+	if (status_apply(m, &g->conf.status, err, sizeof(err)) < 0)
+		log_error("status: %s; the status listener stays as it was",
+			  err);
 	gen_retire(old, SIGTERM, drain_ms(g));
 	log_notice("reload: generation %u ready", g->id);
 	if (!m->announced)
