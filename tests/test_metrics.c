@@ -32,20 +32,21 @@ static struct gen *add_gen(struct master *m, const char *const *lsn, size_t n)
 {
 	char text[2048];
 	size_t len = (size_t)snprintf(text, sizeof(text), "listeners = (");
-	struct conf_errors errs = { 0 };
+	struct conf_errors errs = {0};
 	struct conf c;
 	struct gen *g;
 
 	for (size_t i = 0; i < n; i++) {
 		const char *colon = strchr(lsn[i], ':');
-		len += (size_t)snprintf(
-		    text + len, sizeof(text) - len,
-		    "%s{ name = \"%.*s\"; listen = \"127.0.0.1:%zu\"; mode = \"%s\";"
-		    "%s }",
-		    i ? ", " : "", (int)(colon - lsn[i]), lsn[i], 17000 + i,
-		    colon + 1,
-		    strcmp(colon + 1, "http") == 0 ? " http = { response = \"x\"; };"
-						   : "");
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+					"%s{ name = \"%.*s\"; listen = "
+					"\"127.0.0.1:%zu\"; mode = \"%s\";"
+					"%s }",
+					i ? ", " : "", (int)(colon - lsn[i]),
+					lsn[i], 17000 + i, colon + 1,
+					strcmp(colon + 1, "http") == 0
+					    ? " http = { response = \"x\"; };"
+					    : "");
 	}
 	snprintf(text + len, sizeof(text) - len, ");\n");
 	assert_int_equal(conf_load_string("t.conf", text, &c, &errs), 0);
@@ -115,7 +116,8 @@ static double sample(const char *text, const char *series)
 {
 	size_t n = strlen(series);
 
-	for (const char *p = text; p != NULL && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+	for (const char *p = text; p != NULL && *p;
+	     p = strchr(p, '\n'), p = p ? p + 1 : p)
 		if (strncmp(p, series, n) == 0 && p[n] == ' ')
 			return strtod(p + n + 1, NULL);
 	fail_msg("no sample %s in:\n%s", series, text);
@@ -127,35 +129,36 @@ static bool has_series(const char *text, const char *prefix)
 	return strstr(text, prefix) != NULL;
 }
 
-/* ---- The text format ------------------------------------------------------ */
+/* ---- The text format ------------------------------------------------------
+ */
 
 /* DESIGN.md's names, in the order they are rendered. */
 static const char *const family_names[] = {
-	"preforkd_build_info",
-	"preforkd_generation",
-	"preforkd_workers",
-	"preforkd_worker_restarts_total",
-	"preforkd_reloads_total",
-	"preforkd_config_last_reload_successful",
-	"preforkd_connections_accepted_total",
-	"preforkd_connections_active",
-	"preforkd_connections_rejected_total",
-	"preforkd_received_bytes_total",
-	"preforkd_sent_bytes_total",
-	"preforkd_http_requests_total",
-	"preforkd_http_responses_total",
-	"preforkd_request_duration_seconds",
-	"preforkd_messages_total",
-	"preforkd_proxy_protocol_errors_total",
-	"preforkd_worker_connections",
-	"preforkd_worker_requests_total",
+    "preforkd_build_info",
+    "preforkd_generation",
+    "preforkd_workers",
+    "preforkd_worker_restarts_total",
+    "preforkd_reloads_total",
+    "preforkd_config_last_reload_successful",
+    "preforkd_connections_accepted_total",
+    "preforkd_connections_active",
+    "preforkd_connections_rejected_total",
+    "preforkd_received_bytes_total",
+    "preforkd_sent_bytes_total",
+    "preforkd_http_requests_total",
+    "preforkd_http_responses_total",
+    "preforkd_request_duration_seconds",
+    "preforkd_messages_total",
+    "preforkd_proxy_protocol_errors_total",
+    "preforkd_worker_connections",
+    "preforkd_worker_requests_total",
 };
 
 /* Every family: one HELP, then one TYPE, then only its own samples;
  * counters end in _total; no empty line (the control socket forbids it). */
 static void test_families_once_with_help_and_type(void **state)
 {
-	static const char *const lsn[] = { "web:http", "e:echo" };
+	static const char *const lsn[] = {"web:http", "e:echo"};
 	struct fixture *f = *state;
 	struct gen *g = add_gen(&f->m, lsn, 2);
 	char fam[128] = "", type[32] = "", seen[64][128];
@@ -185,7 +188,8 @@ static void test_families_once_with_help_and_type(void **state)
 			snprintf(name, sizeof(name), "%.*s", (int)k, line);
 			assert_true(type[0] != '\0'); /* TYPE came first */
 			if (strcmp(type, "histogram") == 0)
-				assert_true(strncmp(name, fam, strlen(fam)) == 0);
+				assert_true(strncmp(name, fam, strlen(fam)) ==
+					    0);
 			else
 				assert_string_equal(name, fam);
 			nsamples++;
@@ -197,23 +201,27 @@ static void test_families_once_with_help_and_type(void **state)
 		assert_string_equal(seen[i], family_names[i]);
 	assert_true(nsamples > 30);
 	/* http families only for http listeners */
-	assert_true(has_series(text, "preforkd_http_requests_total{listener=\"web\"}"));
-	assert_false(has_series(text, "preforkd_http_requests_total{listener=\"e\"}"));
+	assert_true(
+	    has_series(text, "preforkd_http_requests_total{listener=\"web\"}"));
+	assert_false(
+	    has_series(text, "preforkd_http_requests_total{listener=\"e\"}"));
 	assert_true(sample(text, "preforkd_workers{state=\"ready\"}") == 1);
-	assert_true(sample(text, "preforkd_worker_requests_total{slot=\"0\",generation=\"1\"}") == 0);
+	assert_true(sample(text, "preforkd_worker_requests_total{slot=\"0\","
+				 "generation=\"1\"}") == 0);
 }
 
 /* Cumulative buckets, +Inf equal to _count, _sum in seconds. */
 static void test_histogram_cumulative(void **state)
 {
-	static const char *const lsn[] = { "web:http" };
-	static const char *const le[] = { "0.0005", "0.001", "0.0025", "0.005",
-					  "0.01", "0.025", "0.05", "0.1", "0.25",
-					  "0.5", "1", "2.5", "5", "10", "+Inf" };
+	static const char *const lsn[] = {"web:http"};
+	static const char *const le[] = {"0.0005", "0.001", "0.0025", "0.005",
+					 "0.01",   "0.025", "0.05",   "0.1",
+					 "0.25",   "0.5",   "1",      "2.5",
+					 "5",	   "10",    "+Inf"};
 	struct fixture *f = *state;
 	struct mworker *w = add_worker(add_gen(&f->m, lsn, 1), 0);
 	struct net_stats *st = &w->lstats[0];
-	const uint64_t ms[] = { 0, 0, 1, 3, 7, 7, 700, 20000 };
+	const uint64_t ms[] = {0, 0, 1, 3, 7, 7, 700, 20000};
 	double prev = 0, v;
 	char series[128];
 	const char *text;
@@ -222,22 +230,37 @@ static void test_histogram_cumulative(void **state)
 		stats_response(st, 200, ms[i]);
 	text = render(f);
 	for (size_t b = 0; b < sizeof(le) / sizeof(le[0]); b++) {
-		snprintf(series, sizeof(series),
-			 "preforkd_request_duration_seconds_bucket{listener=\"web\","
-			 "le=\"%s\"}", le[b]);
+		snprintf(
+		    series, sizeof(series),
+		    "preforkd_request_duration_seconds_bucket{listener=\"web\","
+		    "le=\"%s\"}",
+		    le[b]);
 		v = sample(text, series);
 		assert_true(v >= prev);
 		prev = v;
 	}
-	assert_true(sample(text, "preforkd_request_duration_seconds_bucket{listener=\"web\",le=\"0.0005\"}") == 2);
-	assert_true(sample(text, "preforkd_request_duration_seconds_bucket{listener=\"web\",le=\"0.001\"}") == 3);
-	assert_true(sample(text, "preforkd_request_duration_seconds_bucket{listener=\"web\",le=\"0.01\"}") == 6);
-	assert_true(sample(text, "preforkd_request_duration_seconds_bucket{listener=\"web\",le=\"1\"}") == 7);
-	assert_true(sample(text, "preforkd_request_duration_seconds_bucket{listener=\"web\",le=\"10\"}") == 7);
+	assert_true(sample(text, "preforkd_request_duration_seconds_bucket{"
+				 "listener=\"web\",le=\"0.0005\"}") == 2);
+	assert_true(sample(text, "preforkd_request_duration_seconds_bucket{"
+				 "listener=\"web\",le=\"0.001\"}") == 3);
+	assert_true(sample(text, "preforkd_request_duration_seconds_bucket{"
+				 "listener=\"web\",le=\"0.01\"}") == 6);
+	assert_true(sample(text, "preforkd_request_duration_seconds_bucket{"
+				 "listener=\"web\",le=\"1\"}") == 7);
+	assert_true(sample(text, "preforkd_request_duration_seconds_bucket{"
+				 "listener=\"web\",le=\"10\"}") == 7);
 	assert_true(prev == 8); /* +Inf */
-	assert_true(sample(text, "preforkd_request_duration_seconds_count{listener=\"web\"}") == prev);
-	assert_true(sample(text, "preforkd_request_duration_seconds_sum{listener=\"web\"}") == 20.718);
-	assert_true(sample(text, "preforkd_http_responses_total{listener=\"web\",code=\"2xx\"}") == 8);
+	assert_true(
+	    sample(
+		text,
+		"preforkd_request_duration_seconds_count{listener=\"web\"}") ==
+	    prev);
+	assert_true(
+	    sample(text,
+		   "preforkd_request_duration_seconds_sum{listener=\"web\"}") ==
+	    20.718);
+	assert_true(sample(text, "preforkd_http_responses_total{listener="
+				 "\"web\",code=\"2xx\"}") == 8);
 }
 
 /* Sends what a worker's last heartbeat would: requests and accepted. */
@@ -247,7 +270,7 @@ static void send_report(int fd, uint32_t total, uint64_t requests,
 	struct {
 		struct worker_msg_listeners h;
 		struct net_stats st[1];
-	} m = { { WORKER_MSG_LISTENERS, 0, 1, total }, { { 0 } } };
+	} m = {{WORKER_MSG_LISTENERS, 0, 1, total}, {{0}}};
 
 	m.st[0].requests = requests;
 	m.st[0].accepted = accepted;
@@ -260,7 +283,7 @@ static void send_report(int fd, uint32_t total, uint64_t requests,
  * the restarted worker's counts add on top: nothing goes down. */
 static void test_worker_exit_and_restart_never_lower(void **state)
 {
-	static const char *const lsn[] = { "web:http" };
+	static const char *const lsn[] = {"web:http"};
 	struct fixture *f = *state;
 	struct mworker *w = add_worker(add_gen(&f->m, lsn, 1), 0);
 	const char *req = "preforkd_http_requests_total{listener=\"web\"}";
@@ -272,17 +295,25 @@ static void test_worker_exit_and_restart_never_lower(void **state)
 	w->lstats[0].accepted = 4;
 	w->lstats[0].active = 3;
 	assert_true(sample(render(f), req) == 10);
-	assert_true(sample(f->text, "preforkd_connections_active{listener=\"web\"}") == 3);
+	assert_true(
+	    sample(f->text, "preforkd_connections_active{listener=\"web\"}") ==
+	    3);
 	send_report(sv[1], 7, 99, 99); /* another configuration's: ignored */
 	send_report(sv[1], 1, 12, 5);  /* its last heartbeat */
 	mworker_exited(w, 9);	       /* killed by SIGKILL */
 	close(sv[1]);
 	assert_int_equal(w->chan, -1);
 	assert_true(sample(render(f), req) == 12);
-	assert_true(sample(f->text, "preforkd_connections_accepted_total{listener=\"web\"}") == 5);
-	assert_true(sample(f->text, "preforkd_connections_active{listener=\"web\"}") == 0);
+	assert_true(
+	    sample(f->text,
+		   "preforkd_connections_accepted_total{listener=\"web\"}") ==
+	    5);
+	assert_true(
+	    sample(f->text, "preforkd_connections_active{listener=\"web\"}") ==
+	    0);
 	assert_true(sample(f->text, "preforkd_worker_restarts_total") == 1);
-	assert_false(has_series(f->text, "preforkd_worker_requests_total{slot"));
+	assert_false(
+	    has_series(f->text, "preforkd_worker_requests_total{slot"));
 	/* restarted: its counters start again at 0 */
 	w->pid = 999999;
 	w->state = MW_READY;
@@ -295,15 +326,17 @@ static void test_worker_exit_and_restart_never_lower(void **state)
  * last total; one it adds starts at its own. */
 static void test_reload_keeps_counters_by_name(void **state)
 {
-	static const char *const old_lsn[] = { "a:http", "b:http" };
-	static const char *const new_lsn[] = { "c:http", "b:http" };
+	static const char *const old_lsn[] = {"a:http", "b:http"};
+	static const char *const new_lsn[] = {"c:http", "b:http"};
 	struct fixture *f = *state;
 	struct gen *g1 = add_gen(&f->m, old_lsn, 2);
 	struct mworker *w1 = add_worker(g1, 0), *w2;
 
 	w1->lstats[0].requests = 5;
 	w1->lstats[1].requests = 7;
-	assert_true(sample(render(f), "preforkd_http_requests_total{listener=\"b\"}") == 7);
+	assert_true(
+	    sample(render(f), "preforkd_http_requests_total{listener=\"b\"}") ==
+	    7);
 	w2 = add_worker(add_gen(&f->m, new_lsn, 2), 0);
 	w2->lstats[0].requests = 2;
 	w2->lstats[1].requests = 1;
@@ -311,9 +344,15 @@ static void test_reload_keeps_counters_by_name(void **state)
 	w1->state = MW_STOPPING;
 	mworker_exited(w1, 0); /* drained; its last report was the one kept */
 	render(f);
-	assert_true(sample(f->text, "preforkd_http_requests_total{listener=\"a\"}") == 5);
-	assert_true(sample(f->text, "preforkd_http_requests_total{listener=\"b\"}") == 8);
-	assert_true(sample(f->text, "preforkd_http_requests_total{listener=\"c\"}") == 2);
+	assert_true(
+	    sample(f->text, "preforkd_http_requests_total{listener=\"a\"}") ==
+	    5);
+	assert_true(
+	    sample(f->text, "preforkd_http_requests_total{listener=\"b\"}") ==
+	    8);
+	assert_true(
+	    sample(f->text, "preforkd_http_requests_total{listener=\"c\"}") ==
+	    2);
 	assert_true(sample(f->text, "preforkd_generation") == 2);
 	assert_true(sample(f->text, "preforkd_worker_restarts_total") == 0);
 }
@@ -325,14 +364,19 @@ static void test_reload_results(void **state)
 	metrics_reload(&f->m.metrics, true);
 	metrics_reload(&f->m.metrics, false);
 	render(f);
-	assert_true(sample(f->text, "preforkd_reloads_total{result=\"ok\"}") == 1);
-	assert_true(sample(f->text, "preforkd_reloads_total{result=\"failed\"}") == 1);
-	assert_true(sample(f->text, "preforkd_config_last_reload_successful") == 0);
+	assert_true(sample(f->text, "preforkd_reloads_total{result=\"ok\"}") ==
+		    1);
+	assert_true(
+	    sample(f->text, "preforkd_reloads_total{result=\"failed\"}") == 1);
+	assert_true(sample(f->text, "preforkd_config_last_reload_successful") ==
+		    0);
 	metrics_reload(&f->m.metrics, true);
-	assert_true(sample(render(f), "preforkd_config_last_reload_successful") == 1);
+	assert_true(
+	    sample(render(f), "preforkd_config_last_reload_successful") == 1);
 }
 
-/* ---- Label escaping -------------------------------------------------------- */
+/* ---- Label escaping --------------------------------------------------------
+ */
 
 static void test_escape(void **state)
 {
@@ -340,12 +384,12 @@ static void test_escape(void **state)
 		const char *in, *want;
 		size_t len, need;
 	} cases[] = {
-		{ "plain-1.0", "plain-1.0", 64, 9 },
-		{ "a\\b", "a\\\\b", 64, 4 },
-		{ "say \"hi\"", "say \\\"hi\\\"", 64, 10 },
-		{ "two\nlines", "two\\nlines", 64, 10 },
-		{ "truncated\"", "trunc", 6, 11 },
-		{ "", "", 1, 0 },
+	    {"plain-1.0", "plain-1.0", 64, 9},
+	    {"a\\b", "a\\\\b", 64, 4},
+	    {"say \"hi\"", "say \\\"hi\\\"", 64, 10},
+	    {"two\nlines", "two\\nlines", 64, 10},
+	    {"truncated\"", "trunc", 6, 11},
+	    {"", "", 1, 0},
 	};
 	char buf[64];
 
@@ -356,7 +400,8 @@ static void test_escape(void **state)
 	}
 }
 
-/* ---- The status listener's pure parts --------------------------------------- */
+/* ---- The status listener's pure parts ---------------------------------------
+ */
 
 static void test_routes(void **state)
 {
@@ -364,23 +409,25 @@ static void test_routes(void **state)
 		const char *request;
 		enum status_route want;
 	} cases[] = {
-		{ "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_METRICS },
-		{ "GET /metrics?name[]=x HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_METRICS },
-		{ "GET /livez HTTP/1.0\r\n\r\n", STATUS_LIVEZ },
-		{ "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_READYZ },
-		{ "GET / HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_NOT_FOUND },
-		{ "GET /metricsx HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_NOT_FOUND },
-		{ "GET /livez/ HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_NOT_FOUND },
-		{ "HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_BAD_METHOD },
-		{ "POST /metrics HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_BAD_METHOD },
+	    {"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_METRICS},
+	    {"GET /metrics?name[]=x HTTP/1.1\r\nHost: x\r\n\r\n",
+	     STATUS_METRICS},
+	    {"GET /livez HTTP/1.0\r\n\r\n", STATUS_LIVEZ},
+	    {"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_READYZ},
+	    {"GET / HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_NOT_FOUND},
+	    {"GET /metricsx HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_NOT_FOUND},
+	    {"GET /livez/ HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_NOT_FOUND},
+	    {"HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_BAD_METHOD},
+	    {"POST /metrics HTTP/1.1\r\nHost: x\r\n\r\n", STATUS_BAD_METHOD},
 	};
 	struct http_request req;
 	int st;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *r = cases[i].request;
-		assert_int_equal(http_parse_request(r, strlen(r), NULL, &req, &st),
-				 (int)strlen(r));
+		assert_int_equal(
+		    http_parse_request(r, strlen(r), NULL, &req, &st),
+		    (int)strlen(r));
 		assert_int_equal(status_route(&req), cases[i].want);
 	}
 }
@@ -391,22 +438,23 @@ static void test_peers(void **state)
 		const char *addr;
 		bool local;
 	} cases[] = {
-		{ "127.0.0.1", true },	 { "127.1.2.3", true },
-		{ "10.0.0.1", false },	 { "192.168.1.1", false },
-		{ "128.0.0.1", false },	 { "::1", true },
-		{ "::ffff:127.0.0.1", true }, { "::ffff:10.0.0.1", false },
-		{ "2001:db8::1", false }, { "::", false },
+	    {"127.0.0.1", true},	{"127.1.2.3", true},
+	    {"10.0.0.1", false},	{"192.168.1.1", false},
+	    {"128.0.0.1", false},	{"::1", true},
+	    {"::ffff:127.0.0.1", true}, {"::ffff:10.0.0.1", false},
+	    {"2001:db8::1", false},	{"::", false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct sockaddr_storage ss = { 0 };
+		struct sockaddr_storage ss = {0};
 		struct sockaddr_in *a4 = (void *)&ss;
 		struct sockaddr_in6 *a6 = (void *)&ss;
 		if (inet_pton(AF_INET, cases[i].addr, &a4->sin_addr) == 1)
 			ss.ss_family = AF_INET;
 		else {
-			assert_int_equal(inet_pton(AF_INET6, cases[i].addr,
-						   &a6->sin6_addr), 1);
+			assert_int_equal(
+			    inet_pton(AF_INET6, cases[i].addr, &a6->sin6_addr),
+			    1);
 			ss.ss_family = AF_INET6;
 		}
 		if (status_peer_allowed((void *)&ss, false) != cases[i].local)
@@ -434,15 +482,15 @@ static void test_readiness(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_families_once_with_help_and_type),
-		T(test_histogram_cumulative),
-		T(test_worker_exit_and_restart_never_lower),
-		T(test_reload_keeps_counters_by_name),
-		T(test_reload_results),
-		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_routes),
-		cmocka_unit_test(test_peers),
-		T(test_readiness),
+	    T(test_families_once_with_help_and_type),
+	    T(test_histogram_cumulative),
+	    T(test_worker_exit_and_restart_never_lower),
+	    T(test_reload_keeps_counters_by_name),
+	    T(test_reload_results),
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_routes),
+	    cmocka_unit_test(test_peers),
+	    T(test_readiness),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

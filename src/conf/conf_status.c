@@ -7,14 +7,15 @@
 
 #include "conf_impl.h"
 
-static const char *const status_names[] = { "listen", "allow_remote", NULL };
+static const char *const status_names[] = {"listen", "allow_remote", NULL};
 
 static void check_names(struct loader *ld, const config_setting_t *g)
 {
 	int n = config_setting_length(g);
 
 	for (int i = 0; i < n; i++) {
-		const config_setting_t *s = config_setting_get_elem(g, (unsigned)i);
+		const config_setting_t *s =
+		    config_setting_get_elem(g, (unsigned)i);
 		const char *name = config_setting_name(s), *hint;
 		bool known = false;
 		for (size_t k = 0; status_names[k] != NULL; k++)
@@ -24,7 +25,8 @@ static void check_names(struct loader *ld, const config_setting_t *g)
 		if ((hint = conf_read_nearest(status_names, name)) != NULL)
 			conf_err(ld, s, CONF_ERR_UNKNOWN,
 				 "unknown setting '%s' in 'status' (did you "
-				 "mean '%s'?)", name, hint);
+				 "mean '%s'?)",
+				 name, hint);
 		else
 			conf_err(ld, s, CONF_ERR_UNKNOWN,
 				 "unknown setting '%s' in 'status'", name);
@@ -35,17 +37,18 @@ static void check_names(struct loader *ld, const config_setting_t *g)
 static void check_overlap(struct loader *ld, const config_setting_t *where,
 			  const struct conf *c)
 {
-	struct listener_conf probe = { .addr = c->status.addr,
-				       .addrlen = c->status.addrlen };
+	struct listener_conf probe = {.addr = c->status.addr,
+				      .addrlen = c->status.addrlen};
 
 	for (size_t i = 0; i < c->nlisteners; i++)
 		if (c->listeners[i].addrlen > 0 &&
 		    conf_same_address(&probe, &c->listeners[i])) {
 			conf_err(ld, where, CONF_ERR_DUPLICATE,
 				 "status listen \"%s\" overlaps \"%s\" of "
-				 "listener \"%s\"", c->status.listen,
-				 c->listeners[i].listen,
-				 c->listeners[i].name ? c->listeners[i].name : "?");
+				 "listener \"%s\"",
+				 c->status.listen, c->listeners[i].listen,
+				 c->listeners[i].name ? c->listeners[i].name
+						      : "?");
 			return;
 		}
 }
@@ -83,9 +86,10 @@ void conf_status_read(struct loader *ld, const config_setting_t *root,
 	if (g == NULL)
 		return;
 	if (!config_setting_is_group(g)) {
-		conf_err(ld, g, CONF_ERR_TYPE,
-			 "'status' must be a group { listen = \"...\"; }, not %s",
-			 conf_read_type_name(g));
+		conf_err(
+		    ld, g, CONF_ERR_TYPE,
+		    "'status' must be a group { listen = \"...\"; }, not %s",
+		    conf_read_type_name(g));
 		return;
 	}
 	check_names(ld, g);

@@ -32,8 +32,8 @@ static void out_printf(struct out *o, const char *fmt, ...)
 	va_end(ap);
 	if (n >= 0 && (size_t)n >= o->cap - o->len) {
 		size_t cap = o->cap * 2 > o->len + (size_t)n + 1
-				     ? o->cap * 2
-				     : o->len + (size_t)n + 1;
+				 ? o->cap * 2
+				 : o->len + (size_t)n + 1;
 		char *p = realloc(o->p, cap);
 		if (p == NULL) {
 			o->oom = true;
@@ -56,8 +56,11 @@ size_t metrics_escape(const char *s, char *buf, size_t len)
 	size_t n = 0;
 
 	for (; *s != '\0'; s++) {
-		char e = *s == '\\' ? '\\' : *s == '"' ? '"' : *s == '\n' ? 'n' : 0;
-		char two[2] = { e != 0 ? '\\' : *s, e };
+		char e = *s == '\\'   ? '\\'
+			 : *s == '"'  ? '"'
+			 : *s == '\n' ? 'n'
+				      : 0;
+		char two[2] = {e != 0 ? '\\' : *s, e};
 		for (int k = 0; k < (e != 0 ? 2 : 1); k++, n++)
 			if (n + 1 < len)
 				buf[n] = two[k];
@@ -173,8 +176,8 @@ static int totals_collect(const struct master *m, struct totals *t)
 		const struct mworker *w = m->w[i];
 		const struct conf *c = &w->gen->conf;
 		for (size_t k = 0; w->lstats != NULL && k < c->nlisteners; k++)
-			totals_add(t, c->listeners[k].name, c->listeners[k].mode,
-				   &w->lstats[k]);
+			totals_add(t, c->listeners[k].name,
+				   c->listeners[k].mode, &w->lstats[k]);
 	}
 	return 0;
 }
@@ -184,18 +187,21 @@ static int totals_collect(const struct master *m, struct totals *t)
 static void render_process(struct out *o, const struct master *m)
 {
 	static const char *const states[] = {
-		[MW_STARTING] = "starting", [MW_READY] = "ready",
-		[MW_BACKOFF] = "backoff", [MW_STOPPING] = "draining",
+	    [MW_STARTING] = "starting",
+	    [MW_READY] = "ready",
+	    [MW_BACKOFF] = "backoff",
+	    [MW_STOPPING] = "draining",
 	};
-	size_t count[4] = { 0 };
+	size_t count[4] = {0};
 	char v[128];
 
 	metrics_escape(PACKAGE_VERSION, v, sizeof(v));
 	family(o, "preforkd_build_info", "gauge",
 	       "Always 1; the version of preforkd as a label.");
 	out_printf(o, "preforkd_build_info{version=\"%s\"} 1\n", v);
-	family(o, "preforkd_generation", "gauge",
-	       "The generation of workers serving (1 at start, +1 per reload).");
+	family(
+	    o, "preforkd_generation", "gauge",
+	    "The generation of workers serving (1 at start, +1 per reload).");
 	out_printf(o, "preforkd_generation %u\n",
 		   m->active != NULL ? m->active->id : m->last_gen);
 	for (size_t i = 0; i < m->nw; i++)
@@ -211,8 +217,9 @@ static void render_process(struct out *o, const struct master *m)
 		   (unsigned long long)m->metrics.worker_restarts);
 	family(o, "preforkd_reloads_total", "counter",
 	       "Reloads, by result (failed: refused or rolled back).");
-	out_printf(o, "preforkd_reloads_total{result=\"ok\"} %llu\n"
-		      "preforkd_reloads_total{result=\"failed\"} %llu\n",
+	out_printf(o,
+		   "preforkd_reloads_total{result=\"ok\"} %llu\n"
+		   "preforkd_reloads_total{result=\"failed\"} %llu\n",
 		   (unsigned long long)m->metrics.reloads_ok,
 		   (unsigned long long)m->metrics.reloads_failed);
 	family(o, "preforkd_config_last_reload_successful", "gauge",
@@ -231,24 +238,22 @@ struct series {
 };
 
 static const struct series listener_series[] = {
-	{ "preforkd_connections_accepted_total", "counter",
-	  "Connections accepted for serving.",
-	  offsetof(struct net_stats, accepted), false },
-	{ "preforkd_connections_active", "gauge", "Connections open now.",
-	  offsetof(struct net_stats, active), false },
-	{ "preforkd_connections_rejected_total", "counter",
-	  "Connections closed at once: over max_connections or out of "
-	  "descriptors.",
-	  offsetof(struct net_stats, rejected), false },
-	{ "preforkd_received_bytes_total", "counter",
-	  "Bytes read from clients.", offsetof(struct net_stats, rx_bytes),
-	  false },
-	{ "preforkd_sent_bytes_total", "counter",
-	  "Bytes written to clients.", offsetof(struct net_stats, tx_bytes),
-	  false },
-	{ "preforkd_http_requests_total", "counter",
-	  "HTTP requests answered (malformed ones included).",
-	  offsetof(struct net_stats, requests), true },
+    {"preforkd_connections_accepted_total", "counter",
+     "Connections accepted for serving.", offsetof(struct net_stats, accepted),
+     false},
+    {"preforkd_connections_active", "gauge", "Connections open now.",
+     offsetof(struct net_stats, active), false},
+    {"preforkd_connections_rejected_total", "counter",
+     "Connections closed at once: over max_connections or out of "
+     "descriptors.",
+     offsetof(struct net_stats, rejected), false},
+    {"preforkd_received_bytes_total", "counter", "Bytes read from clients.",
+     offsetof(struct net_stats, rx_bytes), false},
+    {"preforkd_sent_bytes_total", "counter", "Bytes written to clients.",
+     offsetof(struct net_stats, tx_bytes), false},
+    {"preforkd_http_requests_total", "counter",
+     "HTTP requests answered (malformed ones included).",
+     offsetof(struct net_stats, requests), true},
 };
 
 static uint64_t field(const struct net_stats *st, size_t off)
@@ -265,9 +270,10 @@ static void render_series(struct out *o, const struct totals *t,
 	family(o, s->name, s->type, s->help);
 	for (size_t i = 0; i < t->n; i++)
 		if (!s->http || t->v[i].mode == MODE_HTTP)
-			out_printf(o, "%s{listener=\"%s\"} %llu\n", s->name,
-				   t->v[i].name,
-				   (unsigned long long)field(&t->v[i].st, s->off));
+			out_printf(
+			    o, "%s{listener=\"%s\"} %llu\n", s->name,
+			    t->v[i].name,
+			    (unsigned long long)field(&t->v[i].st, s->off));
 }
 
 static void render_responses(struct out *o, const struct totals *t)
@@ -276,8 +282,9 @@ static void render_responses(struct out *o, const struct totals *t)
 	       "HTTP responses, by status class.");
 	for (size_t i = 0; i < t->n; i++)
 		for (int c = 0; c < 5 && t->v[i].mode == MODE_HTTP; c++)
-			out_printf(o, "preforkd_http_responses_total{listener="
-				      "\"%s\",code=\"%dxx\"} %llu\n",
+			out_printf(o,
+				   "preforkd_http_responses_total{listener="
+				   "\"%s\",code=\"%dxx\"} %llu\n",
 				   t->v[i].name, c + 1,
 				   (unsigned long long)t->v[i].st.responses[c]);
 }
@@ -298,17 +305,19 @@ static void render_histogram(struct out *o, const struct totals *t)
 			continue;
 		for (int b = 0; b < STATS_NBUCKETS; b++) {
 			sum += l->st.hist[b];
-			out_printf(o, "%s_bucket{listener=\"%s\",le=\"%g\"} %llu\n",
-				   name, l->name, le[b] / 2000.0,
-				   (unsigned long long)sum);
+			out_printf(
+			    o, "%s_bucket{listener=\"%s\",le=\"%g\"} %llu\n",
+			    name, l->name, le[b] / 2000.0,
+			    (unsigned long long)sum);
 		}
 		sum += l->st.hist[STATS_NBUCKETS];
-		out_printf(o, "%s_bucket{listener=\"%s\",le=\"+Inf\"} %llu\n"
-			      "%s_sum{listener=\"%s\"} %.3f\n"
-			      "%s_count{listener=\"%s\"} %llu\n",
-			   name, l->name, (unsigned long long)sum, name, l->name,
-			   (double)l->st.duration_ms / 1000.0, name, l->name,
-			   (unsigned long long)sum);
+		out_printf(o,
+			   "%s_bucket{listener=\"%s\",le=\"+Inf\"} %llu\n"
+			   "%s_sum{listener=\"%s\"} %.3f\n"
+			   "%s_count{listener=\"%s\"} %llu\n",
+			   name, l->name, (unsigned long long)sum, name,
+			   l->name, (double)l->st.duration_ms / 1000.0, name,
+			   l->name, (unsigned long long)sum);
 	}
 }
 
@@ -322,18 +331,24 @@ static void render_messages(struct out *o, const struct totals *t)
 	       "Messages handed to a module's handler.");
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].mode != MODE_HTTP && t->v[i].mode != MODE_ECHO)
-			out_printf(o, "preforkd_messages_total{listener=\"%s\"} "
-				      "%llu\n", t->v[i].name,
+			out_printf(o,
+				   "preforkd_messages_total{listener=\"%s\"} "
+				   "%llu\n",
+				   t->v[i].name,
 				   (unsigned long long)t->v[i].st.messages);
-	family(o, "preforkd_proxy_protocol_errors_total", "counter",
-	       "Connections closed for a bad PROXY protocol header, by reason.");
+	family(
+	    o, "preforkd_proxy_protocol_errors_total", "counter",
+	    "Connections closed for a bad PROXY protocol header, by reason.");
 	for (size_t i = 0; i < t->n; i++)
 		for (int r = 0; r < STATS_PROXY_REASONS; r++)
 			if (reasons[r] != NULL)
-				out_printf(o, "preforkd_proxy_protocol_errors_total"
-					      "{listener=\"%s\",reason=\"%s\"} %llu\n",
-					   t->v[i].name, reasons[r],
-					   (unsigned long long)t->v[i].st.proxy_errors[r]);
+				out_printf(
+				    o,
+				    "preforkd_proxy_protocol_errors_total"
+				    "{listener=\"%s\",reason=\"%s\"} %llu\n",
+				    t->v[i].name, reasons[r],
+				    (unsigned long long)t->v[i]
+					.st.proxy_errors[r]);
 }
 
 /* Per worker: these restart from 0 with the worker (no pid label). */
@@ -343,30 +358,34 @@ static void render_workers(struct out *o, const struct master *m)
 	       "Connections open in one worker.");
 	for (size_t i = 0; i < m->nw; i++)
 		if (m->w[i]->pid > 0)
-			out_printf(o, "preforkd_worker_connections{slot=\"%d\","
-				      "generation=\"%u\"} %u\n", m->w[i]->slot,
-				   m->w[i]->gen->id, m->w[i]->connections);
+			out_printf(o,
+				   "preforkd_worker_connections{slot=\"%d\","
+				   "generation=\"%u\"} %u\n",
+				   m->w[i]->slot, m->w[i]->gen->id,
+				   m->w[i]->connections);
 	family(o, "preforkd_worker_requests_total", "counter",
 	       "Requests one worker served since it started.");
 	for (size_t i = 0; i < m->nw; i++)
 		if (m->w[i]->pid > 0)
-			out_printf(o, "preforkd_worker_requests_total{slot=\"%d\","
-				      "generation=\"%u\"} %llu\n", m->w[i]->slot,
-				   m->w[i]->gen->id,
+			out_printf(o,
+				   "preforkd_worker_requests_total{slot=\"%d\","
+				   "generation=\"%u\"} %llu\n",
+				   m->w[i]->slot, m->w[i]->gen->id,
 				   (unsigned long long)m->w[i]->requests);
 }
 
 char *metrics_render(const struct master *m, size_t *len)
 {
-	struct out o = { .cap = 8192 };
-	struct totals t = { 0 };
+	struct out o = {.cap = 8192};
+	struct totals t = {0};
 
 	if ((o.p = malloc(o.cap)) == NULL || totals_collect(m, &t) < 0) {
 		free(o.p);
 		return NULL;
 	}
 	render_process(&o, m);
-	for (size_t i = 0; i < sizeof(listener_series) / sizeof(listener_series[0]); i++)
+	for (size_t i = 0;
+	     i < sizeof(listener_series) / sizeof(listener_series[0]); i++)
 		render_series(&o, &t, &listener_series[i]);
 	render_responses(&o, &t);
 	render_histogram(&o, &t);

@@ -18,7 +18,7 @@
 #include "status.h"
 
 #define ACCEPTS_PER_EVENT 16
-#define BACKLOG 64
+#define BACKLOG		  64
 
 struct status_server;
 
@@ -43,16 +43,17 @@ struct status_server {
 	struct status_client clients[STATUS_MAX_CLIENTS];
 };
 
-/* ---- Pure parts ----------------------------------------------------------- */
+/* ---- Pure parts -----------------------------------------------------------
+ */
 
 enum status_route status_route(const struct http_request *req)
 {
 	static const struct {
 		const char *path;
 		enum status_route route;
-	} paths[] = { { "/metrics", STATUS_METRICS },
-		      { "/livez", STATUS_LIVEZ },
-		      { "/readyz", STATUS_READYZ } };
+	} paths[] = {{"/metrics", STATUS_METRICS},
+		     {"/livez", STATUS_LIVEZ},
+		     {"/readyz", STATUS_READYZ}};
 	const char *q = memchr(req->target, '?', req->target_len);
 	size_t len = q != NULL ? (size_t)(q - req->target) : req->target_len;
 
@@ -67,18 +68,20 @@ enum status_route status_route(const struct http_request *req)
 
 bool status_peer_allowed(const struct sockaddr *sa, bool allow_remote)
 {
-	static const unsigned char mapped[12] = { [10] = 0xff, [11] = 0xff };
+	static const unsigned char mapped[12] = {[10] = 0xff, [11] = 0xff};
 
 	if (allow_remote)
 		return true;
 	if (sa->sa_family == AF_INET)
-		return ((const unsigned char *)&((const struct sockaddr_in *)(const void *)sa)
+		return ((const unsigned char *)&(
+			    (const struct sockaddr_in *)(const void *)sa)
 			    ->sin_addr)[0] == 127;
 	if (sa->sa_family == AF_INET6) {
 		const struct in6_addr *a =
 		    &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr;
 		return IN6_IS_ADDR_LOOPBACK(a) ||
-		       (memcmp(a->s6_addr, mapped, 12) == 0 && a->s6_addr[12] == 127);
+		       (memcmp(a->s6_addr, mapped, 12) == 0 &&
+			a->s6_addr[12] == 127);
 	}
 	return false;
 }
@@ -92,14 +95,16 @@ const char *status_not_ready(const struct master *m)
 	return NULL;
 }
 
-/* ---- Clients -------------------------------------------------------------- */
+/* ---- Clients --------------------------------------------------------------
+ */
 
 static void client_close(struct status_client *c)
 {
 	struct loop *l = c->srv->m->loop;
 
 	loop_timer_cancel(l, &c->timer);
-	loop_watch_del(l, &c->watch); /* a worker forked meanwhile may share it */
+	loop_watch_del(l,
+		       &c->watch); /* a worker forked meanwhile may share it */
 	close(c->watch.fd);
 	c->watch.fd = -1;
 	free(c->out);
@@ -135,14 +140,15 @@ static void client_write(struct status_client *c)
 
 /* Queues the whole answer (head and body) and starts writing it. */
 static void client_answer(struct status_client *c, int code, const char *reason,
-			  const char *ctype, const char *extra, const char *body,
-			  size_t blen)
+			  const char *ctype, const char *extra,
+			  const char *body, size_t blen)
 {
 	char head[320];
-	int hlen = snprintf(head, sizeof(head),
-			    "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
-			    "Content-Length: %zu\r\n%sConnection: close\r\n\r\n",
-			    code, reason, ctype, blen, extra);
+	int hlen =
+	    snprintf(head, sizeof(head),
+		     "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
+		     "Content-Length: %zu\r\n%sConnection: close\r\n\r\n",
+		     code, reason, ctype, blen, extra);
 
 	if (hlen < 0 || (size_t)hlen >= sizeof(head) ||
 	    (c->out = malloc((size_t)hlen + blen)) == NULL) {
@@ -169,7 +175,8 @@ static void answer_metrics(struct status_client *c)
 	char *text = metrics_render(c->srv->m, &len);
 
 	if (text == NULL) {
-		client_text(c, 503, "Service Unavailable", "", "out of memory\n");
+		client_text(c, 503, "Service Unavailable", "",
+			    "out of memory\n");
 		return;
 	}
 	client_answer(c, 200, "OK", "text/plain; version=0.0.4; charset=utf-8",
@@ -190,13 +197,16 @@ static void answer_readyz(struct status_client *c)
 	client_text(c, 503, "Service Unavailable", "", body);
 }
 
-static void client_route(struct status_client *c, const struct http_request *req)
+static void client_route(struct status_client *c,
+			 const struct http_request *req)
 {
 	switch (status_route(req)) {
 	case STATUS_METRICS: answer_metrics(c); break;
 	case STATUS_LIVEZ: client_text(c, 200, "OK", "", "ok\n"); break;
 	case STATUS_READYZ: answer_readyz(c); break;
-	case STATUS_NOT_FOUND: client_text(c, 404, "Not Found", "", "not found\n"); break;
+	case STATUS_NOT_FOUND:
+		client_text(c, 404, "Not Found", "", "not found\n");
+		break;
 	case STATUS_BAD_METHOD:
 		client_text(c, 405, "Method Not Allowed", "Allow: GET\r\n",
 			    "method not allowed\n");
@@ -219,7 +229,7 @@ static const char *reason_of(int code)
 /* Parses what has come so far; answers once the head is complete. */
 static void client_parse(struct status_client *c)
 {
-	const struct http_limits lim = { STATUS_MAX_REQUEST };
+	const struct http_limits lim = {STATUS_MAX_REQUEST};
 	struct http_request req;
 	char body[64];
 	int st = 400;
@@ -332,10 +342,12 @@ static void on_accept(struct loop *l, struct loop_watch *lw, uint32_t events)
 			continue;
 		if (fd < 0) {
 			if (errno != EAGAIN)
-				log_error("status: accept: %s", strerror(errno));
+				log_error("status: accept: %s",
+					  strerror(errno));
 			return;
 		}
-		if (status_peer_allowed((struct sockaddr *)&peer, s->allow_remote)) {
+		if (status_peer_allowed((struct sockaddr *)&peer,
+					s->allow_remote)) {
 			client_open(s, fd);
 			continue;
 		}
@@ -347,7 +359,8 @@ static void on_accept(struct loop *l, struct loop_watch *lw, uint32_t events)
 	}
 }
 
-/* ---- The listener --------------------------------------------------------- */
+/* ---- The listener ---------------------------------------------------------
+ */
 
 static struct status_server *server_open(struct master *m,
 					 const struct status_conf *sc,
@@ -357,7 +370,8 @@ static struct status_server *server_open(struct master *m,
 	int fd;
 
 	if (sock_probe_free(&sc->addr, sc->addrlen, err, errlen) < 0 ||
-	    (fd = sock_listen(&sc->addr, sc->addrlen, BACKLOG, err, errlen)) < 0)
+	    (fd = sock_listen(&sc->addr, sc->addrlen, BACKLOG, err, errlen)) <
+		0)
 		return NULL;
 	if ((s = calloc(1, sizeof(*s))) == NULL) {
 		snprintf(err, errlen, "out of memory");

@@ -10,9 +10,9 @@
 #include "conf/conf.h"
 #include "http/http_parse.h"
 
-#define STATUS_MAX_CLIENTS 16	/* more at once get 503 */
-#define STATUS_MAX_REQUEST 4096 /* a longer request head gets 431 */
-#define STATUS_TIMEOUT_MS 10000 /* a client's whole life, answer included */
+#define STATUS_MAX_CLIENTS 16	 /* more at once get 503 */
+#define STATUS_MAX_REQUEST 4096	 /* a longer request head gets 431 */
+#define STATUS_TIMEOUT_MS  10000 /* a client's whole life, answer included */
 
 struct master;
 

@@ -9,32 +9,39 @@
 /* Upper bounds (le) of the request-duration buckets in half milliseconds
  * (0.0005 s .. 10 s); the last bucket of hist[] is +Inf. Durations come from
  * the loop's cached clock, so they are whole milliseconds. */
-#define STATS_BUCKETS_HALF_MS                                              \
-	{ 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000 }
+#define STATS_BUCKETS_HALF_MS                                                  \
+	{                                                                      \
+		1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000,   \
+		    20000                                                      \
+	}
 #define STATS_NBUCKETS 14
 /* PROXY protocol errors are counted by reason, proxy_errors[0 ..
  * STATS_PROXY_REASONS - 1]. Reserved: the PROXY protocol code defines the
  * reasons (an enum) and spells each here, index by index, as the value of
  * the metrics' reason label; a NULL entry is not rendered. */
 #define STATS_PROXY_REASONS 8
-#define STATS_PROXY_REASON_NAMES { NULL }
+#define STATS_PROXY_REASON_NAMES                                               \
+	{                                                                      \
+		NULL                                                           \
+	}
 
 /*
  * Counters since the worker started; they only grow (active aside). Every
  * field is a plain integer so the struct crosses the channel as bytes.
  */
 struct net_stats {
-	uint64_t accepted;  /* connections taken on (conn.c) */
-	uint64_t rejected;  /* closed at once: max_connections, EMFILE */
-	uint64_t active;    /* open now (a gauge) */
-	uint64_t rx_bytes;  /* read from clients */
-	uint64_t tx_bytes;  /* written to clients, sendfile included */
-	uint64_t requests;  /* http: answers given, one per request */
+	uint64_t accepted;     /* connections taken on (conn.c) */
+	uint64_t rejected;     /* closed at once: max_connections, EMFILE */
+	uint64_t active;       /* open now (a gauge) */
+	uint64_t rx_bytes;     /* read from clients */
+	uint64_t tx_bytes;     /* written to clients, sendfile included */
+	uint64_t requests;     /* http: answers given, one per request */
 	uint64_t responses[5]; /* http: by class, [0] 1xx .. [4] 5xx */
-	uint64_t messages;  /* module: messages handed to the handler */
+	uint64_t messages;     /* module: messages handed to the handler */
 	uint64_t proxy_errors[STATS_PROXY_REASONS]; /* by reason */
-	uint64_t hist[STATS_NBUCKETS + 1]; /* durations per bucket, not cumulative */
-	uint64_t duration_ms; /* sum of the durations counted in hist */
+	uint64_t
+	    hist[STATS_NBUCKETS + 1]; /* durations per bucket, not cumulative */
+	uint64_t duration_ms;	      /* sum of the durations counted in hist */
 };
 
 /* Counts one answer of status (100..599) that took ms milliseconds. */
