@@ -37,7 +37,10 @@ struct net_stats {
 	uint64_t tx_bytes;     /* written to clients, sendfile included */
 	uint64_t requests;     /* http: answers given, one per request */
 	uint64_t responses[5]; /* http: by class, [0] 1xx .. [4] 5xx */
-	uint64_t messages;     /* module: messages handed to the handler */
+	/* Reserved for the module host (proto/): +1 per whole message it
+	 * hands to a handler's on_message (or per on_bytes call with framing
+	 * none); rendered as preforkd_messages_total for module listeners. */
+	uint64_t messages;
 	uint64_t proxy_errors[STATS_PROXY_REASONS]; /* by reason */
 	uint64_t
 	    hist[STATS_NBUCKETS + 1]; /* durations per bucket, not cumulative */
