@@ -6,7 +6,8 @@
 # 4xx; 3 reloads and a kill -9 of a worker never lower an aggregate
 # counter; /livez, /readyz (503 while stopping), 404, 405, 431; a
 # non-loopback peer is refused until allow_remote = true; a 17th client
-# gets 503 busy. Heartbeats come once a second: waits are bounded polls.
+# gets 503 busy, silent clients are closed at 10 s; a changed status address
+# moves the listener. Heartbeats come once a second: waits are bounded polls.
 . "$TESTS_SRCDIR/e2e/lib.sh"
 . "$TESTS_SRCDIR/e2e/master_lib.sh"
 command -v curl >/dev/null || skip "curl is not installed"
@@ -15,17 +16,17 @@ CHECK="$TESTS_SRCDIR/e2e/metrics_check.py"
 "$PY" -c 'import prometheus_client' 2>/dev/null ||
 	skip "python3-prometheus-client is not installed"
 
-PORTS=$(free_ports 2)
-PORT=${PORTS%%[!0-9]*} SPORT=${PORTS##*[!0-9]}
+set -- $(free_ports 3)
+PORT=$1 SPORT=$2 SPORT2=$3
 mkdir -p "$T/www"
 echo "hello" >"$T/www/index.html"
-write_conf() { # write_conf ALLOW_REMOTE
+write_conf() { # write_conf ALLOW_REMOTE [STATUS_PORT]
 	cat >"$T/p.conf" <<EOF
 workers = 2;
 shutdown_timeout = 5.0;
 listeners = ({ name = "web"; listen = "127.0.0.1:$PORT"; mode = "http";
                http = { root = "$T/www"; }; });
-status = { listen = "*:$SPORT"; allow_remote = $1; };
+status = { listen = "*:${2:-$SPORT}"; allow_remote = $1; };
 EOF
 }
 write_conf false
@@ -145,7 +146,8 @@ if [ -n "$remote" ]; then
 	wait_for 5 log_has "status: refused $remote" || fail "refusal not logged"
 	write_conf true
 	kill -HUP "$PF_PID"
-	wait_for 15 log_has "generation 4 is gone" || fail "reload 4 did not finish"
+	gen=$((gen + 1))
+	wait_for 15 log_has "generation $((gen - 1)) is gone" || fail "reload $gen did not finish"
 	[ "$(code "http://$remote:$SPORT/livez")" = 200 ] ||
 		fail "allow_remote = true did not let $remote in"
 	[ "$(log_count 'status: listening on')" -eq 1 ] ||
@@ -155,8 +157,27 @@ else
 	echo "note: no non-loopback address; the peer check is only in test_metrics"
 fi
 
-# 6. Bounded clients: 16 idle ones hold every slot; the 17th gets 503.
+# 5b. A reload that changes the status address moves the listener: the
+#     new port answers, the old one refuses; the counters carry on.
+scrape
+before=$M
+write_conf true "$SPORT2"
+kill -HUP "$PF_PID"
+gen=$((gen + 1))
+wait_for 15 log_has "generation $((gen - 1)) is gone" || fail "reload $gen did not finish"
+SPORT_OLD=$SPORT SPORT=$SPORT2
+URL="http://127.0.0.1:$SPORT"
+[ "$(code "$URL/livez")" = 200 ] || fail "the new status port does not answer"
+curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$SPORT_OLD/livez"
+[ $? -eq 7 ] || fail "the old status port still accepts"
+scrape
+"$PY" "$CHECK" monotonic "$before" "$M" || fail "a counter went down across the move"
+ok "a changed status address moves the listener (old port refused)"
+
+# 6. Bounded clients: 16 silent ones hold every slot; the 17th gets 503;
+#    the master closes the silent ones 10 s after they connected.
 fds=""
+t0=$(ms_now)
 for i in $(seq 16); do
 	exec {fd}<>"/dev/tcp/127.0.0.1/$SPORT" || fail "connect $i"
 	fds="$fds $fd"
@@ -164,10 +185,18 @@ done
 [ "$(code "$URL/livez")" = 503 ] && grep -qx busy "$T/body" ||
 	fail "a 17th client was not refused with 503 busy"
 [ "$(code "http://127.0.0.1:$PORT/")" = 200 ] || fail "HTTP stopped answering"
-for fd in $fds; do exec {fd}>&-; done
 live() { [ "$(code "$URL/livez")" = 200 ]; }
-wait_for 5 live || fail "slots were not freed when the idle clients left"
-ok "16 clients at most: the 17th got 503 busy; freed slots serve again"
+wait_for 15 live || fail "silent clients were not closed within 15 s"
+held_ms=$(($(ms_now) - t0))
+[ "$held_ms" -ge 9500 ] || fail "silent clients were closed after $held_ms ms, before 10 s"
+n=0
+for fd in $fds; do # each was closed by the master: reading gives EOF
+	read -r -t 1 -u "$fd" _ 2>/dev/null
+	[ $? -eq 1 ] && n=$((n + 1))
+	exec {fd}>&-
+done
+[ "$n" -eq 16 ] || fail "only $n of the 16 silent clients saw the master close"
+ok "16 clients at most: the 17th got 503 busy; silent ones closed after ${held_ms} ms"
 
 # 7. /readyz is 503 while stopping (a request head left half-sent keeps a
 #    worker draining until its header timeout), /livez stays 200.
