@@ -78,6 +78,24 @@ struct conf_case {
 
 /* ---- Checks of configurations that load ------------------------------- */
 
+static void check_status_remote(const struct conf *c)
+{
+	const struct sockaddr_in *a = (const void *)&c->status.addr;
+
+	assert_string_equal(c->status.listen, "127.0.0.1:9180");
+	assert_int_equal(c->status.addrlen, sizeof(struct sockaddr_in));
+	assert_int_equal(ntohs(a->sin_port), 9180);
+	assert_int_equal(ntohl(a->sin_addr.s_addr), INADDR_LOOPBACK);
+	assert_true(c->status.allow_remote);
+}
+
+static void check_status_loopback_only(const struct conf *c)
+{
+	assert_string_equal(c->status.listen, "[::1]:9180");
+	assert_int_equal(c->status.addr.ss_family, AF_INET6);
+	assert_false(c->status.allow_remote);
+}
+
 static const struct sockaddr_in *v4(const struct listener_conf *l)
 {
 	assert_int_equal(l->addr.ss_family, AF_INET);
@@ -119,6 +137,7 @@ static void check_defaults(const struct conf *c)
 	assert_true(l->idle_timeout == 60.0);
 	assert_true(l->send_timeout == 60.0);
 	assert_int_equal(l->line, 1);
+	assert_null(c->status.listen); /* no status group: no status listener */
 	assert_null(l->http.response);
 	assert_null(l->http.root);
 	/* No control group, no control socket (as HAProxy's stats socket). */
@@ -939,6 +958,39 @@ static const struct conf_case cases[] = {
     {"include_cycle_with_many_branches_stops_fast",
      "@include \"@DIR@/inc-fork.conf\"\n" ECHO_LISTENERS,
      {EF("@DIR@/inc-fork.conf", 1, CONF_ERR_SYNTAX, "too deep")}},
+
+    /* status = { ... } */
+    {"status_group_loads_its_address_and_allow_remote",
+     ECHO_LISTENERS "status = { listen = \"127.0.0.1:9180\"; "
+     "allow_remote = true; };\n",
+     {{0}},
+     check_status_remote},
+    {"status_allow_remote_defaults_to_loopback_only",
+     ECHO_LISTENERS "status = { listen = \"[::1]:9180\"; };\n",
+     {{0}},
+     check_status_loopback_only},
+    {"status_without_listen_is_an_error",
+     ECHO_LISTENERS "status = { allow_remote = false; };\n",
+     {E(2, CONF_ERR_MISSING, "'status' has no 'listen'")}},
+    {"status_bad_listen_names_its_line",
+     ECHO_LISTENERS "status = {\n  listen = \"nowhere\"; };\n",
+     {E(3, CONF_ERR_LISTEN, "bad status listen \"nowhere\"")}},
+    {"status_unknown_setting_suggests_the_nearest",
+     ECHO_LISTENERS "status = { listen = \"127.0.0.1:9180\";\n"
+     "  allow_remot = true; };\n",
+     {E(3, CONF_ERR_UNKNOWN, "'allow_remot' in 'status'",
+	"did you mean 'allow_remote'?")}},
+    {"status_allow_remote_must_be_a_boolean",
+     ECHO_LISTENERS "status = { listen = \"127.0.0.1:9180\";\n"
+     "  allow_remote = \"yes\"; };\n",
+     {E(3, CONF_ERR_TYPE, "'allow_remote' must be true or false")}},
+    {"status_must_be_a_group",
+     ECHO_LISTENERS "status = \"127.0.0.1:9180\";\n",
+     {E(2, CONF_ERR_TYPE, "'status' must be a group")}},
+    {"status_address_may_not_overlap_a_listener",
+     ECHO_LISTENERS "status = { listen = \"*:7080\"; };\n",
+     {E(2, CONF_ERR_DUPLICATE, "status listen \"*:7080\" overlaps",
+	"listener \"e\"")}},
 };
 #pragma GCC diagnostic pop
 

@@ -37,6 +37,7 @@ static const char *const global_names[] = {
     "seccomp",
     "listeners",
     "control",
+    "status",
     NULL,
 };
 static const char *const listener_names[] = {
@@ -619,6 +620,7 @@ static void parse(struct loader *ld, config_t *cfg, const char *text,
 	out->path = strdup(ld->path);
 	read_globals(ld, config_root_setting(cfg), out);
 	read_listeners(ld, config_root_setting(cfg), out);
+	conf_status_read(ld, config_root_setting(cfg), out);
 }
 
 static int load(const char *path, const char *text, struct conf *out,
@@ -683,6 +685,7 @@ void conf_free(struct conf *c)
 	free(c->user);
 	free(c->group);
 	free(c->control_socket);
+	free(c->status.listen);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -723,7 +726,8 @@ int conf_copy(struct conf *dst, const struct conf *src)
 	dst->listeners = NULL;
 	dst->nlisteners = 0;
 	rc |= dup_field(&dst->path) | dup_field(&dst->user) |
-	      dup_field(&dst->group) | dup_field(&dst->control_socket);
+	      dup_field(&dst->group) | dup_field(&dst->control_socket) |
+	      dup_field(&dst->status.listen);
 	if (src->nlisteners > 0) {
 		dst->listeners =
 		    calloc(src->nlisteners, sizeof(*dst->listeners));

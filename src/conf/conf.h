@@ -76,6 +76,15 @@ struct listener_conf {
 	void (*prepared_free)(void *prepared);
 };
 
+/* status = { listen; allow_remote; }: the master's /metrics, /livez and
+ * /readyz listener; listen is NULL when the group is absent. */
+struct status_conf {
+	char *listen; /* as written */
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	bool allow_remote; /* serve peers other than loopback */
+};
+
 struct conf {
 	char *path;
 	int workers; /* resolved: "auto" is the online CPU count */
@@ -93,6 +102,7 @@ struct conf {
 	size_t nlisteners;
 	char *control_socket;  /* absolute path; NULL: no control socket */
 	unsigned control_mode; /* its permissions (default 0600) */
+	struct status_conf status;
 };
 
 /* What kind of mistake an error is; unit tests match on this. */

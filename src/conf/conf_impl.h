@@ -88,4 +88,8 @@ int conf_read_choice(struct loader *ld, const config_setting_t *group,
 		     const char *name, const char *const *choices,
 		     const char *allowed, int dflt);
 
+/* conf_status.c: reads status = { ... } (after the listeners). */
+void conf_status_read(struct loader *ld, const config_setting_t *root,
+		      struct conf *c);
+
 #endif

@@ -7,4 +7,5 @@ src_libpreforkd_a_SOURCES += \
 	src/conf/conf_read.c \
 	src/conf/conf_listen.c \
 	src/conf/conf_module.c \
-	src/conf/conf_control.c
+	src/conf/conf_control.c \
+	src/conf/conf_status.c

@@ -161,8 +161,11 @@ static void access_log(struct conn *c, const struct http_request *req,
 {
 	struct http_site *site = site_of(c);
 	const char *line = req != NULL ? req->method : "-";
+	uint32_t now = (uint32_t)loop_now(c->lsn->srv->loop);
 	size_t len = 1;
 
+	/* Every answer passes here once: it is also where answers are counted. */
+	stats_response(&c->lsn->stats, status, now - c->mode_word);
 	if (site->log == NULL)
 		return;
 	if (req != NULL) /* method through version: the request line */
@@ -264,6 +267,7 @@ static int file_send(struct conn *c, struct http_tx *tx)
 				return -1;
 			}
 			tx->file_left -= (uint64_t)n;
+			c->lsn->stats.tx_bytes += (uint64_t)n;
 		}
 		if (tx->mp == NULL)
 			break;
@@ -731,6 +735,16 @@ static bool head_may_be_complete(const struct conn *c, size_t before)
 	       http_head_complete(c->in->data + c->in->off, used, before);
 }
 
+/* A read with no request part-way in: what it brings starts a request now
+ * (its duration, from the loop's cached clock, runs from here). */
+static void mark_request_start(struct conn *c)
+{
+	const struct http_tx *tx = c->proto;
+
+	if (c->in == NULL && (tx == NULL || tx->head == NULL))
+		c->mode_word = (uint32_t)loop_now(c->lsn->srv->loop);
+}
+
 static void http_read(struct conn *c)
 {
 	struct server *s = c->lsn->srv;
@@ -747,6 +761,7 @@ static void http_read(struct conn *c)
 			if (room == 0)
 				break;
 		}
+		mark_request_start(c);
 		n = conn_read(c, dst, room);
 		if (n < 0)
 			return;

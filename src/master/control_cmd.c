@@ -4,10 +4,12 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "control_impl.h"
+#include "metrics.h"
 #include "core/log.h"
 #include "master_impl.h"
 
@@ -20,6 +22,23 @@ static const char *state_name(const struct master *m)
 	if (m->pending != NULL)
 		return "reloading";
 	return "running";
+}
+
+/* The same text as the status listener's /metrics. */
+static void show_metrics(struct ctl_conn *c, struct master *m)
+{
+	size_t len;
+	char *text = metrics_render(m, &len);
+
+	if (text == NULL) {
+		ctl_reply(c, "internal");
+		ctl_line(c, "out of memory");
+	} else {
+		ctl_reply(c, NULL);
+		ctl_lines(c, text);
+		free(text);
+	}
+	ctl_send(c);
 }
 
 static void show_info(struct ctl_conn *c, struct master *m)
@@ -195,11 +214,7 @@ void control_cmd_run(struct ctl_conn *c)
 		break;
 	case CTL_CMD_SHOW_INFO: show_info(c, m); break;
 	case CTL_CMD_SHOW_PROC: show_proc(c, m); break;
-	case CTL_CMD_SHOW_METRICS:
-		ctl_reply(c, "unsupported");
-		ctl_line(c, "show metrics comes with the status listener");
-		ctl_send(c);
-		break;
+	case CTL_CMD_SHOW_METRICS: show_metrics(c, m); break;
 	case CTL_CMD_RELOAD: reload(c, m); break;
 	case CTL_CMD_SCALE:
 	case CTL_CMD_SCALE_UP:

@@ -8,6 +8,8 @@ src_libpreforkd_a_SOURCES += \
 	src/master/reload.c \
 	src/master/control.c src/master/control.h \
 	src/master/control_impl.h src/master/control_cmd.c \
+	src/master/metrics.c src/master/metrics.h \
+	src/master/status.c src/master/status.h \
 	src/master/listeners.c src/master/listeners.h \
 	src/master/proc.c src/master/proc.h \
 	src/master/privs.c src/master/privs.h \

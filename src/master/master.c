@@ -19,6 +19,7 @@
 #include "notify.h"
 #include "proc.h"
 #include "core/proctitle.h"
+#include "status.h"
 
 static size_t live_workers(const struct master *m)
 {
@@ -305,6 +306,10 @@ static int master_start(struct master *m, struct conf *c)
 	}
 	log_notice("starting %d workers for %zu listeners (%s)",
 		   g->conf.workers, g->conf.nlisteners, g->conf.path);
+	if (status_apply(m, &g->conf.status, err, sizeof(err)) < 0) {
+		log_error("status: %s", err);
+		return -1;
+	}
 	if (gen_start(g, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return -1;
@@ -334,6 +339,8 @@ static void master_cleanup(struct master *m)
 	}
 	free(m->w);
 	control_close(m->ctl);
+	status_close(m);
+	metrics_free(&m->metrics);
 	listeners_close_all(&m->ls);
 	if (m->sigfd >= 0)
 		close(m->sigfd);

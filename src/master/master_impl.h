@@ -11,6 +11,7 @@
 #include "conf/conf.h"
 #include "listeners.h"
 #include "core/loop.h"
+#include "metrics.h"
 
 /* How long a new generation (or a restarted worker) may take to be ready. */
 #define READY_TIMEOUT_MS 10000
@@ -27,6 +28,7 @@ enum gen_state {
 };
 
 struct master;
+struct status_server;
 
 /* One generation: a configuration and the workers started with it. */
 struct gen {
@@ -67,6 +69,8 @@ struct mworker {
 	struct loop_timer restart;
 	uint32_t connections;
 	uint64_t requests;
+	struct net_stats *lstats; /* per listener of gen->conf, as last
+				   * reported; zeroed once added to metrics */
 };
 
 enum master_phase { PHASE_RUNNING, PHASE_STOPPING, PHASE_QUITTING };
@@ -101,6 +105,8 @@ struct master {
 	unsigned reloads_ok, reloads_failed;
 	uint64_t started_ms;
 	char last_result[480]; /* "2026-...T10:42:07+0000 ok, generation 3" */
+	struct metrics metrics;		/* counters that outlive workers */
+	struct status_server *statsrv; /* the status listener, or NULL */
 };
 
 /* gen.c */

@@ -33,6 +33,12 @@ struct mworker *mworker_new(struct gen *g, int slot)
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
+	w->lstats = calloc(g->conf.nlisteners ? g->conf.nlisteners : 1,
+			   sizeof(*w->lstats));
+	if (w->lstats == NULL) {
+		free(w);
+		return NULL;
+	}
 	w->m = m;
 	w->gen = g;
 	w->slot = slot;
@@ -66,6 +72,7 @@ void mworker_remove(struct mworker *w)
 			break;
 		}
 	w->gen->nworkers--;
+	free(w->lstats);
 	free(w);
 }
 
@@ -94,22 +101,77 @@ static void on_msg(struct mworker *w, const struct worker_msg *msg)
 	}
 }
 
+/* Any datagram a worker sends. */
+union chan_msg {
+	uint32_t type;
+	struct worker_msg msg;
+	struct {
+		struct worker_msg_listeners h;
+		struct net_stats st[WORKER_LISTENERS_PER_MSG];
+	} lsn;
+};
+
+/* Keeps a LISTENERS report that matches w's configuration. */
+static void on_listeners(struct mworker *w, const union chan_msg *u, size_t len)
+{
+	const struct worker_msg_listeners *h = &u->lsn.h;
+	size_t total = w->gen->conf.nlisteners;
+
+	if (len < sizeof(*h) || h->count > WORKER_LISTENERS_PER_MSG ||
+	    len != sizeof(*h) + h->count * sizeof(h->st[0]) ||
+	    h->total != total || h->first > total || h->count > total - h->first)
+		return;
+	memcpy(&w->lstats[h->first], u->lsn.st, h->count * sizeof(h->st[0]));
+}
+
+/* Returns the size of the datagram read into u, 0 at EOF, -1 when none. */
+static ssize_t chan_recv(int fd, union chan_msg *u)
+{
+	ssize_t r = recv(fd, u, sizeof(*u), MSG_DONTWAIT);
+
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return -1;
+	return r < 0 ? 0 : r;
+}
+
 /* One message per event (the watch is level-triggered): handling READY
  * may commit a reload, which changes the table under us. */
 static void on_chan(struct loop *l, struct loop_watch *lw, uint32_t events)
 {
 	struct mworker *w = container_of(lw, struct mworker, watch);
 	struct master *m = w->m;
-	struct worker_msg msg;
-	ssize_t r = recv(lw->fd, &msg, sizeof(msg), MSG_DONTWAIT);
+	union chan_msg u;
+	ssize_t r = chan_recv(lw->fd, &u);
 
-	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+	if (r < 0)
 		return;
-	if (r <= 0) /* EOF: the worker is gone; SIGCHLD tells us how */
+	if (r == 0) /* EOF: the worker is gone; SIGCHLD tells us how */
 		close_chan(w);
-	else if ((size_t)r == sizeof(msg))
-		on_msg(w, &msg);
+	else if ((size_t)r >= sizeof(u.type) && u.type == WORKER_MSG_LISTENERS)
+		on_listeners(w, &u, (size_t)r);
+	else if ((size_t)r == sizeof(u.msg))
+		on_msg(w, &u.msg);
 	gen_sweep(m);
+}
+
+/* The worker has exited: reads the counters it sent last (the channel
+ * may still hold them), adds them to the master's, then forgets them so
+ * they are never counted twice. */
+static void retire_stats(struct mworker *w)
+{
+	const struct conf *c = &w->gen->conf;
+	union chan_msg u;
+	ssize_t r;
+
+	while (w->chan >= 0 && (r = chan_recv(w->chan, &u)) > 0)
+		if ((size_t)r >= sizeof(u.type) && u.type == WORKER_MSG_LISTENERS)
+			on_listeners(w, &u, (size_t)r);
+	for (size_t i = 0; i < c->nlisteners; i++)
+		if (metrics_retire(&w->m->metrics, c->listeners[i].name,
+				   c->listeners[i].mode, &w->lstats[i]) < 0)
+			log_error("out of memory for the metrics of %s",
+				  c->listeners[i].name);
+	memset(w->lstats, 0, c->nlisteners * sizeof(*w->lstats));
 }
 
 static void started(struct mworker *w, int chan)
@@ -176,6 +238,7 @@ void mworker_restart(struct mworker *w)
 
 	w->state = MW_BACKOFF;
 	w->restarts++;
+	w->m->metrics.worker_restarts++;
 	log_notice("restarting worker %d in %u ms", w->slot, delay);
 	loop_timer_arm(w->m->loop, &w->restart, delay);
 }
@@ -204,6 +267,7 @@ void mworker_exited(struct mworker *w, int status)
 	log_write(told && clean ? LOG_NOTICE : LOG_WARNING,
 		  "worker %d (pid %d, gen %u) %s", w->slot, (int)w->pid, g->id,
 		  how);
+	retire_stats(w);
 	close_chan(w);
 	w->pid = 0;
 	if (told || m->phase != PHASE_RUNNING)

@@ -16,6 +16,7 @@
 #include "master_impl.h"
 #include "notify.h"
 #include "worker/modes.h"
+#include "status.h"
 
 static void reload_start(struct master *m);
 static void scale_start(struct master *m);
@@ -80,6 +81,7 @@ static void reload_failed(struct master *m, unsigned serial, const char *token,
 	r.gen = m->active != NULL ? m->active->id : 0;
 	r.workers = m->active != NULL ? m->active->conf.workers : 0;
 	log_error("reload failed: %s", reason);
+	metrics_reload(&m->metrics, false);
 	snprintf(m->last_reload, sizeof(m->last_reload), "reload failed: %s",
 		 reason);
 	clock_str(when, sizeof(when), true);
@@ -327,13 +329,17 @@ static void reload_commit(struct master *m)
 				  .gen = g->id,
 				  .workers = g->conf.workers,
 				  .text = g->note};
-	char when[32];
+	char when[32], err[160];
 
 	loop_timer_cancel(m->loop, &g->timer);
 	m->pending = NULL;
 	m->active = g;
 	g->state = GEN_ACTIVE;
 	log_set_level(g->conf.log_level);
+	/* A status address that cannot be bound keeps the old one serving. */
+	if (status_apply(m, &g->conf.status, err, sizeof(err)) < 0)
+		log_error("status: %s; the status listener stays as it was",
+			  err);
 	gen_retire(old, SIGTERM, drain_ms(g));
 	r.ms = loop_now(m->loop) - g->started_ms;
 	log_notice("reload: generation %u ready (%d workers in %.1f s)", g->id,
@@ -348,6 +354,7 @@ static void reload_commit(struct master *m)
 		 when, g->id);
 	m->reloads_ok++;
 	control_reconfigure(m->ctl, &g->conf);
+	metrics_reload(&m->metrics, true);
 	reload_finish(m, &r);
 }
 

@@ -117,6 +117,8 @@ static void conn_open(struct listener *lsn, int fd)
 	c->watch.events = LOOP_IN | LOOP_RDHUP | edge_bit(c);
 	c->flags = CONN_READABLE | CONN_UNWATCHED;
 	s->nconns++;
+	lsn->stats.accepted++;
+	lsn->stats.active++;
 	if (lsn->mode->on_open != NULL)
 		lsn->mode->on_open(c);
 	if (!(c->flags & CONN_CLOSED) && conn_can_read(c))
@@ -147,6 +149,7 @@ void conn_close(struct conn *c, const char *reason)
 	buf_put(&s->pool, c->in);
 	buf_put(&s->pool, c->out);
 	c->in = c->out = NULL;
+	c->lsn->stats.active--;
 	if (c->holds == 0)
 		conn_release(s, c);
 	s->nconns--;
@@ -243,6 +246,7 @@ ssize_t conn_read(struct conn *c, char *buf, size_t len)
 		return 0;
 	n = read(c->watch.fd, buf, len);
 	if (n > 0) {
+		c->lsn->stats.rx_bytes += (uint64_t)n;
 		/* Level mode reads once per event. In edge mode a short read
 		 * proves the socket drained (new data brings a new event),
 		 * unless the peer's FIN came with it: then read on to see EOF. */
@@ -349,6 +353,8 @@ int conn_writev(struct conn *c, const struct iovec *iov, int iovcnt)
 		conn_close(c, strerror(errno));
 		return -1;
 	}
+	if (n > 0)
+		c->lsn->stats.tx_bytes += (uint64_t)n;
 	if (n == (ssize_t)total)
 		return 0;
 	return conn_stash(c, iov, iovcnt, n < 0 ? 0 : (size_t)n);
@@ -378,6 +384,7 @@ static int conn_flush(struct conn *c)
 			return -1;
 		}
 		b->off += (size_t)n;
+		c->lsn->stats.tx_bytes += (uint64_t)n;
 		conn_set_timeout(c, CONN_T_SEND); /* progress restarts it */
 	}
 	buf_put(&c->lsn->srv->pool, b);
@@ -483,8 +490,10 @@ static int accept_emfile(struct listener *lsn, int err)
 	}
 	close(s->reserve_fd);
 	fd = accept4(lsn->watch.fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd >= 0)
+	if (fd >= 0) {
+		lsn->stats.rejected++;
 		close(fd);
+	}
 	s->reserve_fd = open_reserve();
 	return fd >= 0 ? 0 : -1;
 }
@@ -499,6 +508,7 @@ static void accept_over_limit(struct listener *lsn, int fd)
 			 "connections", lsn->conf->name, s->conf->max_connections);
 		s->last_limit_log = now;
 	}
+	lsn->stats.rejected++;
 	if (lsn->mode->on_refuse != NULL)
 		lsn->mode->on_refuse(lsn, fd);
 	close(fd);

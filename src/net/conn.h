@@ -12,6 +12,7 @@
 #include "core/loop.h"
 #include "core/tlist.h"
 #include "mode.h"
+#include "stats.h"
 
 struct server;
 
@@ -31,6 +32,7 @@ struct listener {
 	struct conn_tq timeouts[CONN_T_COUNT];
 	struct loop_timer resume; /* re-enables accepting after EMFILE */
 	void *mode_data; /* what the mode's listener_init prepared */
+	struct net_stats stats; /* conn.c and the mode count here */
 };
 
 enum {
@@ -55,7 +57,8 @@ struct conn {
 	uint8_t timeout;    /* enum conn_timeout */
 	uint8_t mode_flags; /* the mode's own */
 	uint8_t holds;	    /* conn_hold: the slot outlives a close */
-	uint32_t mode_word; /* the mode's own (e.g. where framing resumes) */
+	uint32_t mode_word; /* the mode's own: where framing resumes (module),
+			     * low bits of loop_now when a request began (http) */
 };
 
 /* The serving state of one worker, shared by its listeners and conns. */

@@ -97,6 +97,7 @@ static ssize_t deliver_frame(struct conn *c, const char *buf, size_t len)
 	}
 	c->mode_word = 0;
 	c->lsn->srv->requests++;
+	c->lsn->stats.messages++;
 	hook_enter(c, "on_message");
 	next = h->on_message((struct pfd_conn *)c, buf + fr.off, fr.len);
 	hook_leave();

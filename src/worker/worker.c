@@ -24,6 +24,7 @@ struct worker {
 	size_t nlisteners;
 	struct loop_watch sig_watch, chan_watch;
 	struct loop_timer stats_timer;
+	struct net_stats *lstats; /* per configured listener, for LISTENERS */
 	int status;
 };
 
@@ -35,10 +36,37 @@ static void worker_send(struct worker *w, uint32_t type)
 		send(w->args->channel_fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
+/* Sums each listener's sockets, then sends the sums in datagrams of at
+ * most WORKER_LISTENERS_PER_MSG listeners. */
+static void worker_send_listeners(struct worker *w)
+{
+	const struct worker_args *a = w->args;
+	size_t total = a->conf->nlisteners, per = WORKER_LISTENERS_PER_MSG;
+	struct {
+		struct worker_msg_listeners h;
+		struct net_stats st[WORKER_LISTENERS_PER_MSG];
+	} m;
+
+	if (a->channel_fd < 0 || w->lstats == NULL)
+		return;
+	memset(w->lstats, 0, total * sizeof(*w->lstats));
+	for (size_t i = 0; i < w->nlisteners; i++)
+		stats_add(&w->lstats[a->socks[i].listener], &w->listeners[i].stats);
+	for (size_t first = 0; first < total; first += per) {
+		size_t n = total - first < per ? total - first : per;
+		m.h = (struct worker_msg_listeners){ WORKER_MSG_LISTENERS,
+			(uint32_t)first, (uint32_t)n, (uint32_t)total };
+		memcpy(m.st, &w->lstats[first], n * sizeof(m.st[0]));
+		send(a->channel_fd, &m, sizeof(m.h) + n * sizeof(m.st[0]),
+		     MSG_DONTWAIT | MSG_NOSIGNAL);
+	}
+}
+
 static void stats_tick(struct loop *l, struct loop_timer *t)
 {
 	struct worker *w = container_of(t, struct worker, stats_timer);
 
+	worker_send_listeners(w);
 	worker_send(w, WORKER_MSG_STATS);
 	modes_flush();
 	loop_timer_arm(l, t, 1000);
@@ -130,7 +158,8 @@ static int setup_listeners(struct worker *w)
 	const struct worker_args *a = w->args;
 
 	w->listeners = calloc(a->nsocks, sizeof(*w->listeners));
-	if (w->listeners == NULL)
+	w->lstats = calloc(a->conf->nlisteners, sizeof(*w->lstats));
+	if (w->listeners == NULL || w->lstats == NULL)
 		return -1;
 	for (size_t i = 0; i < a->nsocks; i++) {
 		struct listener *lsn = &w->listeners[i];
@@ -181,6 +210,7 @@ static void worker_cleanup(struct worker *w)
 		if (w->listeners[i].mode->listener_free != NULL)
 			w->listeners[i].mode->listener_free(&w->listeners[i]);
 	free(w->listeners);
+	free(w->lstats);
 	if (w->loop != NULL) {
 		server_free(&w->srv);
 		loop_free(w->loop);
@@ -212,6 +242,7 @@ int worker_run(const struct worker_args *a)
 		w.status = WORKER_EXIT_SETUP;
 	}
 	modes_flush();
+	worker_send_listeners(&w); /* the last counts, before the channel closes */
 	worker_cleanup(&w);
 	return w.status;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
+#include "net/stats.h"
 
 /* A listening socket the worker serves, and which listener it belongs to. */
 struct worker_socket {
@@ -24,16 +25,39 @@ struct worker_args {
 
 /*
  * Messages a worker sends on channel_fd, one per datagram: READY once its
- * loop runs, then STATS about once a second (also the heartbeat that the
- * master's worker_timeout watches). EOF on the channel means the master is
- * gone and the worker exits at once.
+ * loop runs, then about once a second LISTENERS (its per-listener
+ * counters) followed by STATS (totals; also the heartbeat that the
+ * master's worker_timeout watches), and LISTENERS once more when its loop
+ * ends. EOF on the channel means the master is gone and the worker exits
+ * at once.
  */
-enum worker_msg_type { WORKER_MSG_READY = 1, WORKER_MSG_STATS = 2 };
+enum worker_msg_type {
+	WORKER_MSG_READY = 1,
+	WORKER_MSG_STATS = 2,
+	WORKER_MSG_LISTENERS = 3,
+};
 
 struct worker_msg {
 	uint32_t type;
 	uint32_t connections; /* open right now */
 	uint64_t requests;    /* served since start (echo: reads) */
+};
+
+/*
+ * WORKER_MSG_LISTENERS: a head, then count struct net_stats for the
+ * listeners first .. first + count - 1 of the worker's configuration
+ * (indexes into conf->listeners; total is conf->nlisteners), each the sum
+ * over the worker's sockets of that listener, counted since the worker
+ * started. A datagram carries at most WORKER_LISTENERS_PER_MSG of them
+ * (about 9 KiB, far below the AF_UNIX datagram limit of the socket buffer,
+ * about 200 KiB); more listeners take more datagrams, sent in order.
+ */
+#define WORKER_LISTENERS_PER_MSG 32
+
+struct worker_msg_listeners {
+	uint32_t type;
+	uint32_t first, count, total;
+	struct net_stats st[]; /* count of them */
 };
 
 /* Exit statuses of a worker process. */
