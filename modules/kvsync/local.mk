@@ -1,0 +1,57 @@
+# modules/kvsync/local.mk - the kvsync handler module (the seed's business
+# server), its unit test over a fake host, its Python client and the
+# client's test. Built only when configure found sqlite3, jansson, libcrypto.
+TEST_EXTENSIONS += .py
+PY_LOG_COMPILER = $(PYTHON3)
+EXTRA_DIST += modules/kvsync/README.md modules/kvsync/kvsync_client.py \
+	modules/kvsync/test_client.py modules/kvsync/e2e.sh
+
+if BUILD_KVSYNC
+# A plain shared object, no libtool: installed as
+# $(libdir)/preforkd/modules/kvsync.so.
+kvsyncmoddir = $(pkglibdir)/modules
+kvsyncmod_PROGRAMS = modules/kvsync/kvsync.so
+modules_kvsync_kvsync_so_SOURCES = modules/kvsync/kvsync.c \
+	modules/kvsync/kvsync.h modules/kvsync/kvsync_conf.c \
+	modules/kvsync/kvsync_token.c modules/kvsync/kvsync_req.c \
+	modules/kvsync/kvsync_db.c
+modules_kvsync_kvsync_so_CPPFLAGS = -I$(top_srcdir)/include
+modules_kvsync_kvsync_so_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden \
+	$(SQLITE3_CFLAGS) $(JANSSON_CFLAGS) $(LIBCRYPTO_CFLAGS)
+modules_kvsync_kvsync_so_LDFLAGS = $(AM_LDFLAGS) -shared -pthread
+modules_kvsync_kvsync_so_LDADD = $(SQLITE3_LIBS) $(JANSSON_LIBS) \
+	$(LIBCRYPTO_LIBS)
+
+KVSYNC_TEST_CPPFLAGS = -I$(top_srcdir)/include \
+	-DKVSYNC_SO='"$(abs_top_builddir)/modules/kvsync/kvsync.so"'
+check_PROGRAMS += modules/kvsync/kvsync_pipe
+modules_kvsync_kvsync_pipe_SOURCES = modules/kvsync/kvsync_pipe.c \
+	modules/kvsync/fakehost.c modules/kvsync/fakehost.h
+modules_kvsync_kvsync_pipe_CPPFLAGS = $(KVSYNC_TEST_CPPFLAGS)
+modules_kvsync_kvsync_pipe_LDFLAGS = $(AM_LDFLAGS) -pthread
+modules_kvsync_kvsync_pipe_LDADD = -ldl
+EXTRA_modules_kvsync_kvsync_pipe_DEPENDENCIES = modules/kvsync/kvsync.so
+
+if HAVE_CMOCKA
+check_PROGRAMS += modules/kvsync/test_kvsync
+TESTS += modules/kvsync/test_kvsync
+modules_kvsync_test_kvsync_SOURCES = modules/kvsync/test_kvsync.c \
+	modules/kvsync/fakehost.c modules/kvsync/fakehost.h
+modules_kvsync_test_kvsync_CPPFLAGS = $(KVSYNC_TEST_CPPFLAGS)
+modules_kvsync_test_kvsync_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
+	$(JANSSON_CFLAGS) $(LIBCRYPTO_CFLAGS)
+modules_kvsync_test_kvsync_LDFLAGS = $(AM_LDFLAGS) -pthread
+modules_kvsync_test_kvsync_LDADD = $(CMOCKA_LIBS) $(JANSSON_LIBS) \
+	$(LIBCRYPTO_LIBS) -ldl
+EXTRA_modules_kvsync_test_kvsync_DEPENDENCIES = modules/kvsync/kvsync.so
+endif
+
+if HAVE_PYTHON3
+AM_TESTS_ENVIRONMENT += \
+	KVSYNC_BUILD='$(abs_top_builddir)/modules/kvsync'; \
+	PYTHONDONTWRITEBYTECODE=1; export KVSYNC_BUILD PYTHONDONTWRITEBYTECODE;
+TESTS += modules/kvsync/test_client.py
+endif
+# modules/kvsync/e2e.sh needs the module host (mode = "module"); it joins
+# TESTS once preforkd can load modules.
+endif
