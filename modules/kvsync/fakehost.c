@@ -191,6 +191,24 @@ enum pfd_next fake_pump(struct pfd_conn *c)
 	return next;
 }
 
+void fake_pump_together(struct pfd_conn **c, int n)
+{
+	pthread_t t[n];
+
+	for (int i = 0; i < n; i++)
+		if (c[i]->pending &&
+		    pthread_create(&t[i], NULL, fake_thread, c[i]) != 0)
+			abort();
+	for (int i = 0; i < n; i++) {
+		if (!c[i]->pending)
+			continue;
+		pthread_join(t[i], NULL);
+		c[i]->pending = 0;
+		c[i]->done(c[i], c[i]->arg, c[i]->gone ? PFD_GONE : PFD_DONE);
+		fake_pump(c[i]);
+	}
+}
+
 enum pfd_next fake_message(const struct pfd_handler *h, struct pfd_conn *c,
 			   const char *msg, size_t len)
 {

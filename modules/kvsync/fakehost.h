@@ -50,6 +50,11 @@ const struct pfd_handler *fake_load(const char *path);
  * answer, or PFD_OK when nothing was pending. */
 enum pfd_next fake_pump(struct pfd_conn *c);
 
+/* Runs the pending job of each of the n conns at once, each work on its
+ * own thread, then each done in turn on the caller's (a done that defers
+ * again is pumped alone). */
+void fake_pump_together(struct pfd_conn **c, int n);
+
 /* on_message, then fake_pump: what the core does for one message. */
 enum pfd_next fake_message(const struct pfd_handler *h, struct pfd_conn *c,
 			   const char *msg, size_t len);

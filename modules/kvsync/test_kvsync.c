@@ -73,15 +73,15 @@ static char *frame(const char *keyhex, const char *payload, size_t *len)
 	return m;
 }
 
-/* Answer i, its token checked with the test's own HMAC, as JSON. */
-static json_t *answer(struct kvtest *t, size_t i)
+/* Answer i on c, its token checked with the test's own HMAC, as JSON. */
+static json_t *answer_on(struct pfd_conn *c, size_t i)
 {
 	struct fake_answer *a;
 	char tag[33];
 	json_t *j;
 
-	assert_true(i < t->c.nans);
-	a = &t->c.ans[i];
+	assert_true(i < c->nans);
+	a = &c->ans[i];
 	assert_true(a->len > 32);
 	tag_hex(KEY_HEX, a->buf + 16, a->len - 32, tag);
 	assert_memory_equal(a->buf, tag, 16);
@@ -89,6 +89,11 @@ static json_t *answer(struct kvtest *t, size_t i)
 	j = json_loadb(a->buf + 16, a->len - 32, 0, NULL);
 	assert_non_null(j);
 	return j;
+}
+
+static json_t *answer(struct kvtest *t, size_t i)
+{
+	return answer_on(&t->c, i);
 }
 
 /* Sends payload (framed with keyhex) and returns its one answer. */
@@ -622,6 +627,50 @@ static void test_worker_init_fails_on_a_bad_path(void **state)
 	kv->conf_free(conf);
 }
 
+/* Four connections whose puts run on four threads at once, 100 rounds:
+ * each thread has its own SQLite connection, writers wait for each other
+ * (busy_timeout) instead of failing, and versions stay unique. */
+static void test_concurrent_puts(void **state)
+{
+	struct kvtest *t = *state;
+	struct pfd_conn conns[4], *cp[4];
+	json_int_t seen[401] = {0};
+
+	for (int i = 0; i < 4; i++) {
+		conns[i] = (struct pfd_conn){.worker = t->worker, .pool = 1};
+		cp[i] = &conns[i];
+	}
+	for (int round = 0; round < 100; round++) {
+		for (int i = 0; i < 4; i++) {
+			char payload[128], *m;
+			size_t len;
+			snprintf(payload, sizeof(payload),
+				 "{\"client\":\"a\",\"op\":\"put\",\"table\":"
+				 "\"t\",\"key\":\"c%d-%d\",\"value\":%d}",
+				 i, round, round);
+			m = frame(KEY_HEX, payload, &len);
+			assert_int_equal(kv->on_message(cp[i], m, len), PFD_OK);
+			free(m);
+			assert_true(conns[i].pending);
+		}
+		fake_pump_together(cp, 4);
+	}
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(conns[i].nans, 100);
+		for (size_t k = 0; k < conns[i].nans; k++) {
+			json_t *a = answer_on(&conns[i], k);
+			json_int_t v = json_integer_value(
+				json_object_get(a, "version"));
+			assert_true(json_is_true(json_object_get(a, "ok")));
+			assert_true(v >= 1 && v <= 400);
+			assert_int_equal(seen[v]++, 0);
+			json_decref(a);
+		}
+		fake_conn_clear(&conns[i]);
+	}
+	check_since(t, 0, 400, 4);
+}
+
 #define KV_TEST(f, setup)                                                   \
 	cmocka_unit_test_setup_teardown(f, setup, kv_teardown)
 
@@ -646,6 +695,7 @@ int main(void)
 		KV_TEST(test_gone_gets_no_answer, kv_setup_pool),
 		KV_TEST(test_closing_connection, kv_setup_pool),
 		KV_TEST(test_rows_survive_a_new_worker, kv_setup_pool),
+		KV_TEST(test_concurrent_puts, kv_setup_pool),
 	};
 
 	kv = fake_load(so);
