@@ -14,7 +14,7 @@ kvsyncmod_PROGRAMS = modules/kvsync/kvsync.so
 modules_kvsync_kvsync_so_SOURCES = modules/kvsync/kvsync.c \
 	modules/kvsync/kvsync.h modules/kvsync/kvsync_conf.c \
 	modules/kvsync/kvsync_token.c modules/kvsync/kvsync_req.c \
-	modules/kvsync/kvsync_db.c
+	modules/kvsync/kvsync_db.c include/preforkd/handler.h
 modules_kvsync_kvsync_so_CPPFLAGS = -I$(top_srcdir)/include
 modules_kvsync_kvsync_so_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden \
 	$(SQLITE3_CFLAGS) $(JANSSON_CFLAGS) $(LIBCRYPTO_CFLAGS)
