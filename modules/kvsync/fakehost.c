@@ -101,8 +101,7 @@ static int fake_cfg_str(const struct pfd_cfg *g, const char *key,
 	return 0;
 }
 
-static int fake_cfg_int(const struct pfd_cfg *g, const char *key,
-			int64_t *val)
+static int fake_cfg_int(const struct pfd_cfg *g, const char *key, int64_t *val)
 {
 	const struct fake_setting *s;
 
@@ -135,18 +134,18 @@ static void fake_log(int level, const char *fmt, ...)
 }
 
 const struct pfd_host fake_host = {
-	.size = sizeof(struct pfd_host),
-	.abi_minor = PFD_ABI_MINOR,
-	.reply = fake_reply,
-	.write = fake_keep,
-	.state = fake_state,
-	.worker = fake_worker,
-	.peer = fake_peer,
-	.defer = fake_defer,
-	.cfg_str = fake_cfg_str,
-	.cfg_int = fake_cfg_int,
-	.cfg_error = fake_cfg_error,
-	.log = fake_log,
+    .size = sizeof(struct pfd_host),
+    .abi_minor = PFD_ABI_MINOR,
+    .reply = fake_reply,
+    .write = fake_keep,
+    .state = fake_state,
+    .worker = fake_worker,
+    .peer = fake_peer,
+    .defer = fake_defer,
+    .cfg_str = fake_cfg_str,
+    .cfg_int = fake_cfg_int,
+    .cfg_error = fake_cfg_error,
+    .log = fake_log,
 };
 
 const struct pfd_handler *fake_load(const char *path)

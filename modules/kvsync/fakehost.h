@@ -27,11 +27,11 @@ struct fake_answer {
 
 struct pfd_conn {
 	void *worker;
-	int pool;	/* 0: defer refuses (threads = 0) */
-	int gone;	/* the client leaves while its job runs */
-	int closing;	/* reply and write fail */
-	int jobs;	/* jobs deferred so far */
-	int pending;	/* a job is waiting for fake_pump */
+	int pool;    /* 0: defer refuses (threads = 0) */
+	int gone;    /* the client leaves while its job runs */
+	int closing; /* reply and write fail */
+	int jobs;    /* jobs deferred so far */
+	int pending; /* a job is waiting for fake_pump */
 	void (*work)(void *arg);
 	enum pfd_next (*done)(struct pfd_conn *c, void *arg, enum pfd_end end);
 	void *arg;

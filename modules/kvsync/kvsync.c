@@ -114,9 +114,9 @@ static json_t *job_answer(const struct kvsync_job *j, const char *op)
 {
 	json_t *a = kvsync_req_answer(&j->req, NULL);
 
-	if (a && (json_object_set_new(a, "op", json_string(op)) < 0 ||
-		  json_object_set_new(a, "table", json_string(j->req.table)) <
-			  0)) {
+	if (a &&
+	    (json_object_set_new(a, "op", json_string(op)) < 0 ||
+	     json_object_set_new(a, "table", json_string(j->req.table)) < 0)) {
 		json_decref(a);
 		return NULL;
 	}
@@ -127,12 +127,11 @@ static json_t *job_row(const struct kvsync_job *j, const char *op)
 {
 	json_t *a = job_answer(j, op);
 
-	if (a && (json_object_set_new(a, "key",
-				      json_stringn(j->req.key, j->req.keylen)) <
-			  0 ||
-		  (j->value && json_object_set(a, "value", j->value) < 0) ||
-		  json_object_set_new(a, "version",
-				      json_integer(j->version)) < 0)) {
+	if (a &&
+	    (json_object_set_new(a, "key",
+				 json_stringn(j->req.key, j->req.keylen)) < 0 ||
+	     (j->value && json_object_set(a, "value", j->value) < 0) ||
+	     json_object_set_new(a, "version", json_integer(j->version)) < 0)) {
 		json_decref(a);
 		return NULL;
 	}
@@ -148,12 +147,11 @@ static int job_pages(struct pfd_conn *c, struct kvsync_job *j)
 	for (int i = 0; i < j->npages; i++) {
 		json_t *a = job_answer(j, "since");
 		int end = i == j->npages - 1 && !j->more;
-		if (a && (json_object_set_new(a, "rows", j->pages[i].rows) < 0 ||
-			  json_object_set_new(a, "version",
-					      json_integer(j->pages[i].last)) <
-				  0 ||
-			  json_object_set_new(a, "end", json_boolean(end)) <
-				  0)) {
+		if (a &&
+		    (json_object_set_new(a, "rows", j->pages[i].rows) < 0 ||
+		     json_object_set_new(a, "version",
+					 json_integer(j->pages[i].last)) < 0 ||
+		     json_object_set_new(a, "end", json_boolean(end)) < 0)) {
 			json_decref(a);
 			a = NULL;
 		}
@@ -171,14 +169,16 @@ static int job_reply(struct pfd_conn *c, struct kvsync_job *j)
 	switch (j->res) {
 	case KVSYNC_DB_OK: break;
 	case KVSYNC_DB_NOTFOUND:
-		return kvsync_send(c, cf, kvsync_req_answer(&j->req, "not_found"));
+		return kvsync_send(c, cf,
+				   kvsync_req_answer(&j->req, "not_found"));
 	case KVSYNC_DB_BUSY:
 		host->log(LOG_WARNING, "kvsync: %s: busy: %s", j->req.table,
 			  j->why);
 		return kvsync_send(c, cf, kvsync_req_answer(&j->req, "busy"));
 	case KVSYNC_DB_ERROR:
 		host->log(LOG_ERR, "kvsync: %s: %s", j->req.table, j->why);
-		return kvsync_send(c, cf, kvsync_req_answer(&j->req, "db_error"));
+		return kvsync_send(c, cf,
+				   kvsync_req_answer(&j->req, "db_error"));
 	}
 	switch (j->req.op) {
 	case KVSYNC_PUT: return kvsync_send(c, cf, job_row(j, "put"));
@@ -291,15 +291,15 @@ static void kvsync_worker_exit(void *worker)
 }
 
 static const struct pfd_handler kvsync_handler = {
-	PFD_HANDLER_HEAD,
-	.name = "kvsync",
-	.version = KVSYNC_VERSION,
-	.state_size = 0, /* each message stands alone */
-	.conf = kvsync_conf,
-	.conf_free = kvsync_conf_drop,
-	.worker_init = kvsync_worker_init,
-	.worker_exit = kvsync_worker_exit,
-	.on_message = kvsync_on_message,
+    PFD_HANDLER_HEAD,
+    .name = "kvsync",
+    .version = KVSYNC_VERSION,
+    .state_size = 0, /* each message stands alone */
+    .conf = kvsync_conf,
+    .conf_free = kvsync_conf_drop,
+    .worker_init = kvsync_worker_init,
+    .worker_exit = kvsync_worker_exit,
+    .on_message = kvsync_on_message,
 };
 
 /* The module's one export. Returns the handler, or NULL when host lacks a

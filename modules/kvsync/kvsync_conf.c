@@ -38,7 +38,8 @@ static const char **conf_split(char *s, const char **why)
 		item += strspn(item, " \t");
 		size_t len = strcspn(item, " \t");
 		if (item[len + strspn(item + len, " \t")] != '\0') {
-			*why = "a name holds a space (names are separated by commas)";
+			*why = "a name holds a space (names are separated by "
+			       "commas)";
 			goto fail;
 		}
 		item[len] = '\0';
@@ -48,7 +49,8 @@ static const char **conf_split(char *s, const char **why)
 		}
 		for (size_t k = 0; k < len; k++)
 			if (!name_char(item[k])) {
-				*why = "names are letters, digits, '_', '-', '.'";
+				*why =
+				    "names are letters, digits, '_', '-', '.'";
 				goto fail;
 			}
 		if (kvsync_conf_has(list, item)) {
@@ -104,13 +106,15 @@ static int conf_lists(const struct pfd_host *h, const struct pfd_cfg *g,
 	size_t nc;
 
 	if (h->cfg_str(g, "clients", &clients) < 0) {
-		h->cfg_error(g, "clients", "missing: the client ids served, "
-					   "as \"a,b,c\"");
+		h->cfg_error(g, "clients",
+			     "missing: the client ids served, "
+			     "as \"a,b,c\"");
 		return -1;
 	}
 	if (h->cfg_str(g, "tables", &tables) < 0) {
-		h->cfg_error(g, "tables", "missing: the tables served, as "
-					  "\"users,orders\"");
+		h->cfg_error(g, "tables",
+			     "missing: the tables served, as "
+			     "\"users,orders\"");
 		return -1;
 	}
 	nc = strlen(clients) + 1;

@@ -13,29 +13,37 @@
  * transaction as the row, so versions grow in commit order and a since
  * from the last version seen never misses a row. */
 static const char schema[] =
-	"CREATE TABLE IF NOT EXISTS kv_rows (tbl TEXT NOT NULL,"
-	" key TEXT NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL,"
-	" UNIQUE (tbl, key));"
-	"CREATE INDEX IF NOT EXISTS kv_rows_version ON kv_rows (tbl, version);"
-	"CREATE TABLE IF NOT EXISTS kv_seq (tbl TEXT PRIMARY KEY,"
-	" version INTEGER NOT NULL);";
+    "CREATE TABLE IF NOT EXISTS kv_rows (tbl TEXT NOT NULL,"
+    " key TEXT NOT NULL, value TEXT NOT NULL, version INTEGER NOT NULL,"
+    " UNIQUE (tbl, key));"
+    "CREATE INDEX IF NOT EXISTS kv_rows_version ON kv_rows (tbl, version);"
+    "CREATE TABLE IF NOT EXISTS kv_seq (tbl TEXT PRIMARY KEY,"
+    " version INTEGER NOT NULL);";
 
-enum { ST_BEGIN, ST_COMMIT, ST_ROLLBACK, ST_SEQ, ST_PUT, ST_GET, ST_SINCE,
-       ST_COUNT };
+enum {
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
+	ST_SEQ,
+	ST_PUT,
+	ST_GET,
+	ST_SINCE,
+	ST_COUNT
+};
 static const char *const sql[ST_COUNT] = {
-	[ST_BEGIN] = "BEGIN IMMEDIATE",
-	[ST_COMMIT] = "COMMIT",
-	[ST_ROLLBACK] = "ROLLBACK",
-	[ST_SEQ] = "INSERT INTO kv_seq (tbl, version) VALUES (?1, 1)"
-		   " ON CONFLICT (tbl) DO UPDATE SET version = version + 1"
-		   " RETURNING version",
-	[ST_PUT] = "INSERT INTO kv_rows (tbl, key, value, version)"
-		   " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tbl, key) DO UPDATE"
-		   " SET value = excluded.value, version = excluded.version",
-	[ST_GET] = "SELECT value, version FROM kv_rows"
-		   " WHERE tbl = ?1 AND key = ?2",
-	[ST_SINCE] = "SELECT key, value, version FROM kv_rows"
-		     " WHERE tbl = ?1 AND version > ?2 ORDER BY version",
+    [ST_BEGIN] = "BEGIN IMMEDIATE",
+    [ST_COMMIT] = "COMMIT",
+    [ST_ROLLBACK] = "ROLLBACK",
+    [ST_SEQ] = "INSERT INTO kv_seq (tbl, version) VALUES (?1, 1)"
+	       " ON CONFLICT (tbl) DO UPDATE SET version = version + 1"
+	       " RETURNING version",
+    [ST_PUT] = "INSERT INTO kv_rows (tbl, key, value, version)"
+	       " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (tbl, key) DO UPDATE"
+	       " SET value = excluded.value, version = excluded.version",
+    [ST_GET] = "SELECT value, version FROM kv_rows"
+	       " WHERE tbl = ?1 AND key = ?2",
+    [ST_SINCE] = "SELECT key, value, version FROM kv_rows"
+		 " WHERE tbl = ?1 AND version > ?2 ORDER BY version",
 };
 
 struct kvsync_conn {
@@ -279,9 +287,8 @@ static int put_row(struct kvsync_conn *k, const char *table, const char *key,
  * stayed taken past busy_timeout, KVSYNC_DB_ERROR otherwise; nothing is
  * stored unless OK. */
 enum kvsync_dbres kvsync_db_put(struct kvsync_conn *k, const char *table,
-				const char *key, size_t keylen,
-				const char *val, size_t vallen,
-				json_int_t *version)
+				const char *key, size_t keylen, const char *val,
+				size_t vallen, json_int_t *version)
 {
 	int rc;
 
@@ -342,8 +349,8 @@ static json_t *since_row(sqlite3_stmt *st, size_t *bytes)
 	size_t klen = (size_t)sqlite3_column_bytes(st, 0);
 	const char *key = (const char *)sqlite3_column_text(st, 0);
 	size_t vlen = (size_t)sqlite3_column_bytes(st, 1);
-	json_t *val = json_loadb((const char *)sqlite3_column_text(st, 1),
-				 vlen, JSON_DECODE_ANY, NULL);
+	json_t *val = json_loadb((const char *)sqlite3_column_text(st, 1), vlen,
+				 JSON_DECODE_ANY, NULL);
 
 	*bytes += klen + vlen;
 	if (!val)
@@ -397,8 +404,8 @@ enum kvsync_dbres kvsync_db_since(struct kvsync_conn *k, const char *table,
 			bytes = 0;
 		}
 		size_t before = bytes;
-		if (!p->rows || json_array_append_new(p->rows,
-						      since_row(st, &bytes)) < 0) {
+		if (!p->rows ||
+		    json_array_append_new(p->rows, since_row(st, &bytes)) < 0) {
 			snprintf(k->why, sizeof(k->why),
 				 "a stored value is not JSON, or no memory");
 			bad = 1;

@@ -82,8 +82,9 @@ int main(int argc, char **argv)
 	void *conf, *worker;
 
 	if (argc != 6) {
-		fprintf(stderr, "usage: kvsync_pipe MODULE.so DB KEYHEX CLIENTS "
-				"TABLES\n");
+		fprintf(stderr,
+			"usage: kvsync_pipe MODULE.so DB KEYHEX CLIENTS "
+			"TABLES\n");
 		return 2;
 	}
 	struct fake_setting set[] = {{.key = "db", .str = argv[2]},

@@ -60,8 +60,8 @@ static int req_args(struct kvsync_req *r, const char **err)
 	}
 	if (r->op == KVSYNC_SINCE) {
 		ver = json_object_get(r->root, "version");
-		if (ver && (!json_is_integer(ver) ||
-			    json_integer_value(ver) < 0))
+		if (ver &&
+		    (!json_is_integer(ver) || json_integer_value(ver) < 0))
 			return -1;
 		r->version = ver ? json_integer_value(ver) : 0;
 	}
@@ -75,9 +75,8 @@ static int req_args(struct kvsync_req *r, const char **err)
  * unknown_client, unknown_op, unknown_table. Even on -1, r->id is set when
  * the payload was an object with an id, and kvsync_req_clear must be
  * called. */
-int kvsync_req_parse(const char *buf, size_t len,
-		     const struct kvsync_conf *cf, struct kvsync_req *r,
-		     const char **err)
+int kvsync_req_parse(const char *buf, size_t len, const struct kvsync_conf *cf,
+		     struct kvsync_req *r, const char **err)
 {
 	json_error_t jerr;
 

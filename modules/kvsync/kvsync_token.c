@@ -40,8 +40,8 @@ static int token_tag(const uint8_t *key, size_t keylen, const char *p,
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 
-	if (!HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)p,
-		  len, md, &mdlen) ||
+	if (!HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)p, len,
+		  md, &mdlen) ||
 	    mdlen < KVSYNC_TAG)
 		return -1;
 	memcpy(tag, md, KVSYNC_TAG);
@@ -82,7 +82,7 @@ int kvsync_token_check(const uint8_t *key, size_t keylen, const char *msg,
 	n = len - 2 * KVSYNC_HALF;
 	if (kvsync_token_hex(msg, KVSYNC_HALF / 2, got) < 0 ||
 	    kvsync_token_hex(msg + KVSYNC_HALF + n, KVSYNC_HALF / 2,
-		       got + KVSYNC_HALF / 2) < 0)
+			     got + KVSYNC_HALF / 2) < 0)
 		return -1;
 	if (token_tag(key, keylen, msg + KVSYNC_HALF, n, want) < 0 ||
 	    CRYPTO_memcmp(got, want, KVSYNC_TAG) != 0)

@@ -22,11 +22,12 @@
 
 /* The known vector, also in test_client.py: key 00 01 .. 1f, and the token
  * that `openssl dgst -sha256 -mac HMAC -macopt hexkey:...` gives. */
-#define KEY_HEX                                                            \
+#define KEY_HEX                                                                \
 	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-#define VECTOR_PAYLOAD "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"k\"}"
-#define VECTOR_MSG     "40364b3fa5a273f7" VECTOR_PAYLOAD "037c8e1c62007e75"
-#define OTHER_KEY_HEX                                                      \
+#define VECTOR_PAYLOAD                                                         \
+	"{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"k\"}"
+#define VECTOR_MSG "40364b3fa5a273f7" VECTOR_PAYLOAD "037c8e1c62007e75"
+#define OTHER_KEY_HEX                                                          \
 	"ff0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
 
 static const struct pfd_handler *kv;
@@ -45,8 +46,7 @@ static void key_bytes(const char *hex, unsigned char *key)
 		sscanf(hex + 2 * i, "%2hhx", &key[i]);
 }
 
-static void tag_hex(const char *keyhex, const char *p, size_t len,
-		    char out[33])
+static void tag_hex(const char *keyhex, const char *p, size_t len, char out[33])
 {
 	unsigned char key[32], md[32];
 	unsigned int mdlen = 0;
@@ -146,13 +146,13 @@ static json_int_t put(struct kvtest *t, const char *table, const char *key,
 /* ---- fixtures: a fresh database per test */
 
 static const struct fake_setting settings_ok[] = {
-	{.key = "db", .str = dbpath},
-	{.key = "key", .str = KEY_HEX},
-	{.key = "clients", .str = "a, b,c"},
-	{.key = "tables", .str = "t,users,orders"},
-	{.key = "synchronous", .str = "normal"}, /* FULL is the default */
-	{.key = "busy_timeout", .num = 2000},
-	{.key = NULL},
+    {.key = "db", .str = dbpath},
+    {.key = "key", .str = KEY_HEX},
+    {.key = "clients", .str = "a, b,c"},
+    {.key = "tables", .str = "t,users,orders"},
+    {.key = "synchronous", .str = "normal"}, /* FULL is the default */
+    {.key = "busy_timeout", .num = 2000},
+    {.key = NULL},
 };
 
 static int kv_setup(void **state, int pool)
@@ -211,38 +211,35 @@ struct conf_case {
 };
 
 static const struct conf_case conf_cases[] = {
-	{"all settings good", "tables", "t,users", .errkey = NULL},
-	{"db missing", "db", NULL, .errkey = "db"},
-	{"db empty", "db", "", .errkey = "db"},
-	{"key missing", "key", NULL, .errkey = "key"},
-	{"key of 31 bytes is too short", "key",
-	 "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e",
-	 .errkey = "key"},
-	{"key of an odd number of digits", "key", KEY_HEX "0",
-	 .errkey = "key"},
-	{"key with a non-hex digit", "key",
-	 "g00102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1",
-	 .errkey = "key"},
-	{"key as upper-case hex is fine", "key",
-	 "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
-	 .errkey = NULL},
-	{"clients missing", "clients", NULL, .errkey = "clients"},
-	{"clients with an empty name", "clients", "a,,b", .errkey = "clients"},
-	{"clients with a name twice", "clients", "a,b,a",
-	 .errkey = "clients"},
-	{"clients with a space inside a name", "clients", "a b",
-	 .errkey = "clients"},
-	{"tables missing", "tables", NULL, .errkey = "tables"},
-	{"tables with a bad character", "tables", "t;drop",
-	 .errkey = "tables"},
-	{"tables empty", "tables", "", .errkey = "tables"},
-	{"busy_timeout negative", "busy_timeout", .num = -1, .is_int = 1,
-	 .errkey = "busy_timeout"},
-	{"busy_timeout too large", "busy_timeout", .num = 600001, .is_int = 1,
-	 .errkey = "busy_timeout"},
-	{"synchronous off is refused", "synchronous", "off",
-	 .errkey = "synchronous"},
-	{"synchronous full", "synchronous", "full", .errkey = NULL},
+    {"all settings good", "tables", "t,users", .errkey = NULL},
+    {"db missing", "db", NULL, .errkey = "db"},
+    {"db empty", "db", "", .errkey = "db"},
+    {"key missing", "key", NULL, .errkey = "key"},
+    {"key of 31 bytes is too short", "key",
+     "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e",
+     .errkey = "key"},
+    {"key of an odd number of digits", "key", KEY_HEX "0", .errkey = "key"},
+    {"key with a non-hex digit", "key",
+     "g00102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1",
+     .errkey = "key"},
+    {"key as upper-case hex is fine", "key",
+     "000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F",
+     .errkey = NULL},
+    {"clients missing", "clients", NULL, .errkey = "clients"},
+    {"clients with an empty name", "clients", "a,,b", .errkey = "clients"},
+    {"clients with a name twice", "clients", "a,b,a", .errkey = "clients"},
+    {"clients with a space inside a name", "clients", "a b",
+     .errkey = "clients"},
+    {"tables missing", "tables", NULL, .errkey = "tables"},
+    {"tables with a bad character", "tables", "t;drop", .errkey = "tables"},
+    {"tables empty", "tables", "", .errkey = "tables"},
+    {"busy_timeout negative", "busy_timeout", .num = -1, .is_int = 1,
+     .errkey = "busy_timeout"},
+    {"busy_timeout too large", "busy_timeout", .num = 600001, .is_int = 1,
+     .errkey = "busy_timeout"},
+    {"synchronous off is refused", "synchronous", "off",
+     .errkey = "synchronous"},
+    {"synchronous full", "synchronous", "full", .errkey = NULL},
 };
 
 static void test_conf_table(void **state)
@@ -262,7 +259,7 @@ static void test_conf_table(void **state)
 				set[n++] = *s;
 			else if (cc->str || cc->is_int)
 				set[n++] = (struct fake_setting){
-					cc->key, cc->str, cc->num};
+				    cc->key, cc->str, cc->num};
 		}
 		set[n].key = NULL;
 		print_message("  conf: %s\n", cc->name);
@@ -295,9 +292,8 @@ static void test_known_vector_is_accepted(void **state)
 	struct kvtest *t = *state;
 	json_t *a;
 
-	assert_int_equal(fake_message(kv, &t->c, VECTOR_MSG,
-				      strlen(VECTOR_MSG)),
-			 PFD_OK);
+	assert_int_equal(
+	    fake_message(kv, &t->c, VECTOR_MSG, strlen(VECTOR_MSG)), PFD_OK);
 	a = answer(t, 0);
 	assert_error(a, "not_found"); /* past the token: the tag matched */
 	json_decref(a);
@@ -315,8 +311,7 @@ static void test_put_then_get(void **state)
 	assert_true(json_is_true(json_object_get(a, "ok")));
 	assert_string_equal(json_string_value(json_object_get(a, "op")), "get");
 	assert_int_equal(json_integer_value(json_object_get(a, "id")), 7);
-	assert_int_equal(json_integer_value(json_object_get(a, "version")),
-			 v1);
+	assert_int_equal(json_integer_value(json_object_get(a, "version")), v1);
 	json_t *want = json_loads("{\"age\":30,\"tags\":[\"x\"]}", 0, NULL);
 	assert_true(json_equal(json_object_get(a, "value"), want));
 	json_decref(want);
@@ -334,17 +329,18 @@ static void test_put_then_get(void **state)
 
 static void test_values_of_every_json_type(void **state)
 {
-	static const char *const values[] = {"null", "true", "-12", "3.5",
-					     "\"\\u00e9\\n\"", "[]", "{}",
-					     "[1,{\"a\":null}]"};
+	static const char *const values[] = {
+	    "null",	      "true", "-12", "3.5",
+	    "\"\\u00e9\\n\"", "[]",   "{}",  "[1,{\"a\":null}]"};
 	struct kvtest *t = *state;
 
 	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 		char key[16];
 		snprintf(key, sizeof(key), "k%zu", i);
 		put(t, "t", key, values[i]);
-		json_t *a = ask(t, "{\"client\":\"a\",\"op\":\"get\","
-				   "\"table\":\"t\",\"key\":\"%s\"}",
+		json_t *a = ask(t,
+				"{\"client\":\"a\",\"op\":\"get\","
+				"\"table\":\"t\",\"key\":\"%s\"}",
 				key);
 		json_t *want = json_loads(values[i], JSON_DECODE_ANY, NULL);
 		assert_true(json_equal(json_object_get(a, "value"), want));
@@ -390,12 +386,12 @@ static void check_since(struct kvtest *t, json_int_t from, size_t want_rows,
 				 i == t->c.nans - 1);
 		for (size_t k = 0; k < json_array_size(r); k++) {
 			json_int_t v = json_integer_value(
-				json_object_get(json_array_get(r, k), "version"));
+			    json_object_get(json_array_get(r, k), "version"));
 			assert_true(v > last);
 			last = v;
 		}
-		assert_int_equal(json_integer_value(json_object_get(a, "version")),
-				 last);
+		assert_int_equal(
+		    json_integer_value(json_object_get(a, "version")), last);
 		rows += json_array_size(r);
 		json_decref(a);
 	}
@@ -416,11 +412,11 @@ static void test_since_pages_of_100(void **state)
 	struct kvtest *t = *state;
 
 	put_rows(t, 250);
-	check_since(t, 0, 250, 3);    /* 100 + 100 + 50 */
-	check_since(t, 200, 50, 1);   /* from the middle */
-	check_since(t, 250, 0, 1);    /* nothing newer: one empty answer */
-	check_since(t, 150, 100, 1);  /* exactly a page: end on it */
-	put(t, "t", "row0", "2");     /* a changed row comes again */
+	check_since(t, 0, 250, 3);   /* 100 + 100 + 50 */
+	check_since(t, 200, 50, 1);  /* from the middle */
+	check_since(t, 250, 0, 1);   /* nothing newer: one empty answer */
+	check_since(t, 150, 100, 1); /* exactly a page: end on it */
+	put(t, "t", "row0", "2");    /* a changed row comes again */
 	check_since(t, 250, 1, 1);
 }
 
@@ -449,75 +445,80 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{"signed with another key", OTHER_KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"k\",\"id\":9}",
-	 .error = "bad_token"},
-	{"shorter than a token", NULL, "0123456789abcdef0123", .error = "bad_token"},
-	{"empty message", NULL, "", .error = "bad_token"},
-	{"token digits not hex", NULL,
-	 "zz364b3fa5a273f7" VECTOR_PAYLOAD "037c8e1c62007e75", .error = "bad_token"},
-	{"payload changed under its token", NULL,
-	 "40364b3fa5a273f7{\"client\":\"b\",\"op\":\"get\",\"table\":\"t\","
-	 "\"key\":\"k\"}037c8e1c62007e75",
-	 .error = "bad_token"},
-	{"tail token changed", NULL,
-	 "40364b3fa5a273f7" VECTOR_PAYLOAD "037c8e1c62007e76", .error = "bad_token"},
-	{"unknown client", KEY_HEX,
-	 "{\"client\":\"mallory\",\"op\":\"get\",\"table\":\"t\",\"key\":\"k\","
-	 "\"id\":9}",
-	 .error = "unknown_client", .has_id = 1},
-	{"client missing", KEY_HEX,
-	 "{\"op\":\"get\",\"table\":\"t\",\"key\":\"k\",\"id\":9}",
-	 .error = "bad_request", .has_id = 1},
-	{"client not a string", KEY_HEX,
-	 "{\"client\":1,\"op\":\"get\",\"table\":\"t\",\"key\":\"k\"}",
-	 .error = "bad_request"},
-	{"malformed JSON", KEY_HEX, "{\"client\":\"a\",\"op\":", .error = "bad_json"},
-	{"JSON with trailing bytes", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"k\"} x",
-	 .error = "bad_json"},
-	{"JSON array, not an object", KEY_HEX, "[1,2]", .error = "bad_json"},
-	{"empty payload", KEY_HEX, "", .error = "bad_json"},
-	{"duplicate member", KEY_HEX,
-	 "{\"client\":\"a\",\"client\":\"b\",\"op\":\"get\",\"table\":\"t\","
-	 "\"key\":\"k\"}",
-	 .error = "bad_json"},
-	{"unknown table", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"get\",\"table\":\"nope\",\"key\":\"k\","
-	 "\"id\":9}",
-	 .error = "unknown_table", .has_id = 1},
-	{"table is SQL", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t' OR 1=1 --\","
-	 "\"key\":\"k\"}",
-	 .error = "unknown_table"},
-	{"unknown op", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"drop\",\"table\":\"t\",\"id\":9}",
-	 .error = "unknown_op", .has_id = 1},
-	{"put without a value", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"put\",\"table\":\"t\",\"key\":\"k\"}",
-	 .error = "bad_request"},
-	{"get without a key", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\"}", .error = "bad_request"},
-	{"key empty", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"\"}",
-	 .error = "bad_request"},
-	{"key with a NUL (jansson refuses \\u0000)", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"a\\u0000b\"}",
-	 .error = "bad_json"},
-	{"since with a negative version", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"since\",\"table\":\"t\",\"version\":-1}",
-	 .error = "bad_request"},
-	{"since with a string version", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"since\",\"table\":\"t\",\"version\":\"1\"}",
-	 .error = "bad_request"},
-	{"id that is an object", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"k\","
-	 "\"id\":{}}",
-	 .error = "bad_request"},
-	{"absent row", KEY_HEX,
-	 "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"none\","
-	 "\"id\":9}",
-	 .error = "not_found", .has_id = 1},
+    {"signed with another key", OTHER_KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"k\",\"id\":9}",
+     .error = "bad_token"},
+    {"shorter than a token", NULL, "0123456789abcdef0123",
+     .error = "bad_token"},
+    {"empty message", NULL, "", .error = "bad_token"},
+    {"token digits not hex", NULL,
+     "zz364b3fa5a273f7" VECTOR_PAYLOAD "037c8e1c62007e75",
+     .error = "bad_token"},
+    {"payload changed under its token", NULL,
+     "40364b3fa5a273f7{\"client\":\"b\",\"op\":\"get\",\"table\":\"t\","
+     "\"key\":\"k\"}037c8e1c62007e75",
+     .error = "bad_token"},
+    {"tail token changed", NULL,
+     "40364b3fa5a273f7" VECTOR_PAYLOAD "037c8e1c62007e76",
+     .error = "bad_token"},
+    {"unknown client", KEY_HEX,
+     "{\"client\":\"mallory\",\"op\":\"get\",\"table\":\"t\",\"key\":\"k\","
+     "\"id\":9}",
+     .error = "unknown_client", .has_id = 1},
+    {"client missing", KEY_HEX,
+     "{\"op\":\"get\",\"table\":\"t\",\"key\":\"k\",\"id\":9}",
+     .error = "bad_request", .has_id = 1},
+    {"client not a string", KEY_HEX,
+     "{\"client\":1,\"op\":\"get\",\"table\":\"t\",\"key\":\"k\"}",
+     .error = "bad_request"},
+    {"malformed JSON", KEY_HEX,
+     "{\"client\":\"a\",\"op\":", .error = "bad_json"},
+    {"JSON with trailing bytes", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"k\"} x",
+     .error = "bad_json"},
+    {"JSON array, not an object", KEY_HEX, "[1,2]", .error = "bad_json"},
+    {"empty payload", KEY_HEX, "", .error = "bad_json"},
+    {"duplicate member", KEY_HEX,
+     "{\"client\":\"a\",\"client\":\"b\",\"op\":\"get\",\"table\":\"t\","
+     "\"key\":\"k\"}",
+     .error = "bad_json"},
+    {"unknown table", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"get\",\"table\":\"nope\",\"key\":\"k\","
+     "\"id\":9}",
+     .error = "unknown_table", .has_id = 1},
+    {"table is SQL", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t' OR 1=1 --\","
+     "\"key\":\"k\"}",
+     .error = "unknown_table"},
+    {"unknown op", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"drop\",\"table\":\"t\",\"id\":9}",
+     .error = "unknown_op", .has_id = 1},
+    {"put without a value", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"put\",\"table\":\"t\",\"key\":\"k\"}",
+     .error = "bad_request"},
+    {"get without a key", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\"}",
+     .error = "bad_request"},
+    {"key empty", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"\"}",
+     .error = "bad_request"},
+    {"key with a NUL (jansson refuses \\u0000)", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"a\\u0000b\"}",
+     .error = "bad_json"},
+    {"since with a negative version", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"since\",\"table\":\"t\",\"version\":-1}",
+     .error = "bad_request"},
+    {"since with a string version", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"since\",\"table\":\"t\",\"version\":\"1\"}",
+     .error = "bad_request"},
+    {"id that is an object", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"k\","
+     "\"id\":{}}",
+     .error = "bad_request"},
+    {"absent row", KEY_HEX,
+     "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\",\"key\":\"none\","
+     "\"id\":9}",
+     .error = "not_found", .has_id = 1},
 };
 
 /* Each bad request gets its error answer, and the same connection then
@@ -545,14 +546,14 @@ static void test_errors_are_answers(void **state)
 		assert_error(a, bc->error);
 		if (bc->has_id)
 			assert_int_equal(
-				json_integer_value(json_object_get(a, "id")), 9);
+			    json_integer_value(json_object_get(a, "id")), 9);
 		else
 			assert_null(json_object_get(a, "id"));
 		json_decref(a);
 		a = ask(t, "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\","
 			   "\"key\":\"k\"}");
 		assert_string_equal(
-			json_string_value(json_object_get(a, "value")), "v");
+		    json_string_value(json_object_get(a, "value")), "v");
 		json_decref(a);
 	}
 }
@@ -614,11 +615,11 @@ static void test_rows_survive_a_new_worker(void **state)
 static void test_worker_init_fails_on_a_bad_path(void **state)
 {
 	struct fake_setting set[] = {
-		{.key = "db", .str = "/nonexistent-dir/kv.db"},
-		{.key = "key", .str = KEY_HEX},
-		{.key = "clients", .str = "a"},
-		{.key = "tables", .str = "t"},
-		{.key = NULL}};
+	    {.key = "db", .str = "/nonexistent-dir/kv.db"},
+	    {.key = "key", .str = KEY_HEX},
+	    {.key = "clients", .str = "a"},
+	    {.key = "tables", .str = "t"},
+	    {.key = NULL}};
 	struct pfd_cfg g = {.set = set};
 	void *conf, *worker = NULL;
 
@@ -659,8 +660,8 @@ static void test_concurrent_puts(void **state)
 		assert_int_equal(conns[i].nans, 100);
 		for (size_t k = 0; k < conns[i].nans; k++) {
 			json_t *a = answer_on(&conns[i], k);
-			json_int_t v = json_integer_value(
-				json_object_get(a, "version"));
+			json_int_t v =
+			    json_integer_value(json_object_get(a, "version"));
 			assert_true(json_is_true(json_object_get(a, "ok")));
 			assert_true(v >= 1 && v <= 400);
 			assert_int_equal(seen[v]++, 0);
@@ -671,31 +672,30 @@ static void test_concurrent_puts(void **state)
 	check_since(t, 0, 400, 4);
 }
 
-#define KV_TEST(f, setup)                                                   \
-	cmocka_unit_test_setup_teardown(f, setup, kv_teardown)
+#define KV_TEST(f, setup) cmocka_unit_test_setup_teardown(f, setup, kv_teardown)
 
 int main(void)
 {
 	const char *so = getenv("KVSYNC_SO") ? getenv("KVSYNC_SO") : KVSYNC_SO;
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_abi_head),
-		cmocka_unit_test(test_conf_table),
-		cmocka_unit_test(test_worker_init_fails_on_a_bad_path),
-		KV_TEST(test_known_vector_is_accepted, kv_setup_pool),
-		KV_TEST(test_put_then_get, kv_setup_pool),
-		KV_TEST(test_put_then_get, kv_setup_inline),
-		KV_TEST(test_values_of_every_json_type, kv_setup_pool),
-		KV_TEST(test_versions_are_per_table, kv_setup_pool),
-		KV_TEST(test_since_pages_of_100, kv_setup_pool),
-		KV_TEST(test_since_pages_of_100, kv_setup_inline),
-		KV_TEST(test_since_beyond_one_batch, kv_setup_pool),
-		KV_TEST(test_since_beyond_one_batch, kv_setup_inline),
-		KV_TEST(test_errors_are_answers, kv_setup_pool),
-		KV_TEST(test_errors_are_answers, kv_setup_inline),
-		KV_TEST(test_gone_gets_no_answer, kv_setup_pool),
-		KV_TEST(test_closing_connection, kv_setup_pool),
-		KV_TEST(test_rows_survive_a_new_worker, kv_setup_pool),
-		KV_TEST(test_concurrent_puts, kv_setup_pool),
+	    cmocka_unit_test(test_abi_head),
+	    cmocka_unit_test(test_conf_table),
+	    cmocka_unit_test(test_worker_init_fails_on_a_bad_path),
+	    KV_TEST(test_known_vector_is_accepted, kv_setup_pool),
+	    KV_TEST(test_put_then_get, kv_setup_pool),
+	    KV_TEST(test_put_then_get, kv_setup_inline),
+	    KV_TEST(test_values_of_every_json_type, kv_setup_pool),
+	    KV_TEST(test_versions_are_per_table, kv_setup_pool),
+	    KV_TEST(test_since_pages_of_100, kv_setup_pool),
+	    KV_TEST(test_since_pages_of_100, kv_setup_inline),
+	    KV_TEST(test_since_beyond_one_batch, kv_setup_pool),
+	    KV_TEST(test_since_beyond_one_batch, kv_setup_inline),
+	    KV_TEST(test_errors_are_answers, kv_setup_pool),
+	    KV_TEST(test_errors_are_answers, kv_setup_inline),
+	    KV_TEST(test_gone_gets_no_answer, kv_setup_pool),
+	    KV_TEST(test_closing_connection, kv_setup_pool),
+	    KV_TEST(test_rows_survive_a_new_worker, kv_setup_pool),
+	    KV_TEST(test_concurrent_puts, kv_setup_pool),
 	};
 
 	kv = fake_load(so);
