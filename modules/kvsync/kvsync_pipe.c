@@ -1,7 +1,9 @@
 /* kvsync_pipe.c - serves the kvsync module over stdin/stdout through the
  * fake host: reads messages ending in "\r\nEOF\r\n", writes each answer with
  * the same ending. Lets the Python client's test talk to the real module
- * without preforkd. Usage: kvsync_pipe MODULE.so DB KEYHEX CLIENTS TABLES */
+ * without preforkd. Usage: kvsync_pipe MODULE.so DB KEYHEX CLIENTS TABLES;
+ * with KVSYNC_PIPE_INLINE set, defer refuses (threads = 0), so the work
+ * runs inline (and the fake's thread per job does not cost). */
 #define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +105,7 @@ int main(int argc, char **argv)
 	if (h->worker_init(conf, &worker) < 0)
 		return 1;
 	c.worker = worker;
+	c.pool = getenv("KVSYNC_PIPE_INLINE") == NULL;
 	loop(h, &c);
 	h->worker_exit(worker);
 	h->conf_free(conf);
