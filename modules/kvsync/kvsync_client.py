@@ -142,14 +142,24 @@ class KvsyncClient:
     def since(self, table, version=0):
         """Yields (key, value, version) for every row changed after version,
         in version order, reading answers until the one with "end": true.
-        Consume it fully before the next request on this client."""
+        A generator left early reads and drops the rest when closed."""
         rid = self.send({"op": "since", "table": table, "version": version})
-        while True:
-            a = self.recv(rid)
-            for row in a["rows"]:
-                yield row["key"], row["value"], row["version"]
-            if a.get("end"):
-                return
+        ended = False
+        try:
+            while not ended:
+                a = self.recv(rid)
+                ended = bool(a.get("end"))
+                for row in a["rows"]:
+                    yield row["key"], row["value"], row["version"]
+        except KvsyncError:
+            ended = True  # an error answer ends the stream too
+            raise
+        finally:
+            while not ended:
+                try:
+                    ended = bool(self.recv(rid).get("end"))
+                except (KvsyncError, OSError):
+                    ended = True
 
 
 def main(argv=None):

@@ -88,6 +88,10 @@ class AgainstTheModule(unittest.TestCase):
         self.assertEqual(versions, sorted(set(versions)))
         self.assertEqual(list(self.c.since("t", versions[-1])), [])
         self.assertEqual(len(list(self.c.since("t", versions[149]))), 100)
+        first = self.c.since("t", 0)
+        self.assertEqual(next(first)[0], "k0")
+        first.close()  # left early: the other answers are drained
+        self.assertEqual(self.c.get("t", "k3"), (3, versions[3]))
         self.c.put("t", "after", True)  # the connection goes on
 
     def test_errors_are_answers(self):
