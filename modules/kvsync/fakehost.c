@@ -48,6 +48,7 @@ static int fake_reply(struct pfd_conn *c, const struct iovec *iov, int n)
 
 static void *fake_state(struct pfd_conn *c)
 {
+	(void)c; /* kvsync has no state_size */
 	return NULL;
 }
 
@@ -58,6 +59,7 @@ static void *fake_worker(struct pfd_conn *c)
 
 static int fake_peer(struct pfd_conn *c, char *buf, size_t len)
 {
+	(void)c;
 	snprintf(buf, len, "127.0.0.1:1");
 	return 0;
 }

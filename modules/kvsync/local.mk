@@ -11,16 +11,18 @@ if BUILD_KVSYNC
 # $(libdir)/preforkd/modules/kvsync.so.
 kvsyncmoddir = $(pkglibdir)/modules
 kvsyncmod_PROGRAMS = modules/kvsync/kvsync.so
-modules_kvsync_kvsync_so_SOURCES = modules/kvsync/kvsync.c \
+KVSYNC_SRC = modules/kvsync/kvsync.c \
 	modules/kvsync/kvsync.h modules/kvsync/kvsync_conf.c \
 	modules/kvsync/kvsync_token.c modules/kvsync/kvsync_req.c \
 	modules/kvsync/kvsync_db.c include/preforkd/handler.h
+KVSYNC_CFLAGS = $(SQLITE3_CFLAGS) $(JANSSON_CFLAGS) $(LIBCRYPTO_CFLAGS)
+KVSYNC_LIBS = $(SQLITE3_LIBS) $(JANSSON_LIBS) $(LIBCRYPTO_LIBS)
+modules_kvsync_kvsync_so_SOURCES = $(KVSYNC_SRC)
 modules_kvsync_kvsync_so_CPPFLAGS = -I$(top_srcdir)/include
 modules_kvsync_kvsync_so_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden \
-	$(SQLITE3_CFLAGS) $(JANSSON_CFLAGS) $(LIBCRYPTO_CFLAGS)
+	$(KVSYNC_CFLAGS)
 modules_kvsync_kvsync_so_LDFLAGS = $(AM_LDFLAGS) -shared -pthread
-modules_kvsync_kvsync_so_LDADD = $(SQLITE3_LIBS) $(JANSSON_LIBS) \
-	$(LIBCRYPTO_LIBS)
+modules_kvsync_kvsync_so_LDADD = $(KVSYNC_LIBS)
 
 KVSYNC_TEST_CPPFLAGS = -I$(top_srcdir)/include \
 	-DKVSYNC_SO='"$(abs_top_builddir)/modules/kvsync/kvsync.so"'
@@ -52,6 +54,37 @@ AM_TESTS_ENVIRONMENT += \
 	PYTHONDONTWRITEBYTECODE=1; export KVSYNC_BUILD PYTHONDONTWRITEBYTECODE;
 TESTS += modules/kvsync/test_client.py
 endif
+# The fuzz target (the module linked in, inline, a database in /dev/shm)
+# replays its committed corpus in make check; `make fuzz` builds it with
+# clang and libFuzzer (FUZZ_CFLAGS and the fuzz rule in tests/http.mk).
+check_PROGRAMS += tests/fuzz/fuzz_kvsync_replay
+TESTS += tests/fuzz/fuzz_kvsync_replay
+tests_fuzz_fuzz_kvsync_replay_SOURCES = tests/fuzz/fuzz_kvsync.c \
+	tests/fuzz/fuzz_replay.c modules/kvsync/fakehost.c \
+	modules/kvsync/fakehost.h $(KVSYNC_SRC)
+tests_fuzz_fuzz_kvsync_replay_CPPFLAGS = -I$(top_srcdir)/include \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/kvsync"'
+tests_fuzz_fuzz_kvsync_replay_CFLAGS = $(AM_CFLAGS) $(KVSYNC_CFLAGS)
+tests_fuzz_fuzz_kvsync_replay_LDFLAGS = $(AM_LDFLAGS) -pthread
+tests_fuzz_fuzz_kvsync_replay_LDADD = $(KVSYNC_LIBS) -ldl
+FUZZ_KVSYNC_SRC = $(top_srcdir)/tests/fuzz/fuzz_kvsync.c \
+	$(top_srcdir)/modules/kvsync/fakehost.c \
+	$(top_srcdir)/modules/kvsync/kvsync.c \
+	$(top_srcdir)/modules/kvsync/kvsync_conf.c \
+	$(top_srcdir)/modules/kvsync/kvsync_token.c \
+	$(top_srcdir)/modules/kvsync/kvsync_req.c \
+	$(top_srcdir)/modules/kvsync/kvsync_db.c
+if HAVE_CLANG
+tests/fuzz/fuzz_kvsync: $(FUZZ_KVSYNC_SRC) \
+		$(top_srcdir)/modules/kvsync/kvsync.h \
+		$(top_srcdir)/modules/kvsync/fakehost.h
+	$(AM_V_CC)$(MKDIR_P) tests/fuzz && \
+	$(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/include $(KVSYNC_CFLAGS) \
+		-o $@ $(FUZZ_KVSYNC_SRC) $(KVSYNC_LIBS) -pthread -ldl
+FUZZ_BINS += tests/fuzz/fuzz_kvsync
+FUZZ_TARGETS += kvsync:kvsync
+endif
+
 # modules/kvsync/e2e.sh needs the module host (mode = "module"); it joins
 # TESTS once preforkd can load modules.
 endif
