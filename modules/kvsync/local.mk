@@ -41,10 +41,9 @@ modules_kvsync_test_kvsync_SOURCES = modules/kvsync/test_kvsync.c \
 	modules/kvsync/fakehost.c modules/kvsync/fakehost.h
 modules_kvsync_test_kvsync_CPPFLAGS = $(KVSYNC_TEST_CPPFLAGS)
 modules_kvsync_test_kvsync_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
-	$(JANSSON_CFLAGS) $(LIBCRYPTO_CFLAGS)
+	$(KVSYNC_CFLAGS)
 modules_kvsync_test_kvsync_LDFLAGS = $(AM_LDFLAGS) -pthread
-modules_kvsync_test_kvsync_LDADD = $(CMOCKA_LIBS) $(JANSSON_LIBS) \
-	$(LIBCRYPTO_LIBS) -ldl
+modules_kvsync_test_kvsync_LDADD = $(CMOCKA_LIBS) $(KVSYNC_LIBS) -ldl
 EXTRA_modules_kvsync_test_kvsync_DEPENDENCIES = modules/kvsync/kvsync.so
 endif
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <sqlite3.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -145,7 +146,7 @@ static json_int_t put(struct kvtest *t, const char *table, const char *key,
 
 /* ---- fixtures: a fresh database per test */
 
-static const struct fake_setting settings_ok[] = {
+static struct fake_setting settings_ok[] = {
     {.key = "db", .str = dbpath},
     {.key = "key", .str = KEY_HEX},
     {.key = "clients", .str = "a, b,c"},
@@ -155,11 +156,12 @@ static const struct fake_setting settings_ok[] = {
     {.key = NULL},
 };
 
-static int kv_setup(void **state, int pool)
+static int kv_setup_with(void **state, int pool, int64_t busy_ms)
 {
 	struct kvtest *t = calloc(1, sizeof(*t));
 	struct pfd_cfg g = {.set = settings_ok};
 
+	settings_ok[5].num = busy_ms; /* busy_timeout */
 	snprintf(dir, sizeof(dir), "/tmp/kvsync-test.XXXXXX");
 	if (!t || !mkdtemp(dir))
 		return -1;
@@ -171,6 +173,16 @@ static int kv_setup(void **state, int pool)
 	t->c.pool = pool;
 	*state = t;
 	return 0;
+}
+
+static int kv_setup(void **state, int pool)
+{
+	return kv_setup_with(state, pool, 2000);
+}
+
+static int kv_setup_busy(void **state)
+{
+	return kv_setup_with(state, 1, 100);
 }
 
 static int kv_setup_pool(void **state)
@@ -672,6 +684,39 @@ static void test_concurrent_puts(void **state)
 	check_since(t, 0, 400, 4);
 }
 
+/* Another process holds the write lock past busy_timeout (100 ms): the put
+ * is answered "busy", nothing is stored, and once the lock is gone the
+ * same connection's next put goes through. */
+static void test_busy_is_an_answer(void **state)
+{
+	struct kvtest *t = *state;
+	sqlite3 *other;
+	json_t *a;
+
+	put(t, "t", "first", "1");
+	assert_int_equal(sqlite3_open(dbpath, &other), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	a = ask(t, "{\"client\":\"a\",\"op\":\"put\",\"table\":\"t\","
+		   "\"key\":\"k\",\"value\":1,\"id\":5}");
+	assert_error(a, "busy");
+	assert_int_equal(json_integer_value(json_object_get(a, "id")), 5);
+	json_decref(a);
+	a = ask(t, "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\","
+		   "\"key\":\"first\"}"); /* readers do not wait in WAL */
+	assert_true(json_is_true(json_object_get(a, "ok")));
+	json_decref(a);
+	assert_int_equal(sqlite3_exec(other, "ROLLBACK", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(other);
+	a = ask(t, "{\"client\":\"a\",\"op\":\"get\",\"table\":\"t\","
+		   "\"key\":\"k\"}");
+	assert_error(a, "not_found");
+	json_decref(a);
+	assert_int_equal(put(t, "t", "k", "2"), 2);
+}
+
 #define KV_TEST(f, setup) cmocka_unit_test_setup_teardown(f, setup, kv_teardown)
 
 int main(void)
@@ -696,6 +741,7 @@ int main(void)
 	    KV_TEST(test_closing_connection, kv_setup_pool),
 	    KV_TEST(test_rows_survive_a_new_worker, kv_setup_pool),
 	    KV_TEST(test_concurrent_puts, kv_setup_pool),
+	    KV_TEST(test_busy_is_an_answer, kv_setup_busy),
 	};
 
 	kv = fake_load(so);
