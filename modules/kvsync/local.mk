@@ -62,6 +62,7 @@ tests_fuzz_fuzz_kvsync_replay_SOURCES = tests/fuzz/fuzz_kvsync.c \
 	tests/fuzz/fuzz_replay.c modules/kvsync/fakehost.c \
 	modules/kvsync/fakehost.h $(KVSYNC_SRC)
 tests_fuzz_fuzz_kvsync_replay_CPPFLAGS = -I$(top_srcdir)/include \
+	-I$(top_srcdir)/modules/kvsync \
 	-DCORPUS_DIR='"$(FUZZ_CORPUS)/kvsync"'
 tests_fuzz_fuzz_kvsync_replay_CFLAGS = $(AM_CFLAGS) $(KVSYNC_CFLAGS)
 tests_fuzz_fuzz_kvsync_replay_LDFLAGS = $(AM_LDFLAGS) -pthread
@@ -78,7 +79,8 @@ tests/fuzz/fuzz_kvsync: $(FUZZ_KVSYNC_SRC) \
 		$(top_srcdir)/modules/kvsync/kvsync.h \
 		$(top_srcdir)/modules/kvsync/fakehost.h
 	$(AM_V_CC)$(MKDIR_P) tests/fuzz && \
-	$(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/include $(KVSYNC_CFLAGS) \
+	$(CLANG) $(FUZZ_CFLAGS) -I$(top_srcdir)/include \
+		-I$(top_srcdir)/modules/kvsync $(KVSYNC_CFLAGS) \
 		-o $@ $(FUZZ_KVSYNC_SRC) $(KVSYNC_LIBS) -pthread -ldl
 FUZZ_BINS += tests/fuzz/fuzz_kvsync
 FUZZ_TARGETS += kvsync:kvsync

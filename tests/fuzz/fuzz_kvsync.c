@@ -12,7 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "../../modules/kvsync/fakehost.h"
+#include "fakehost.h" /* modules/kvsync */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
