@@ -264,13 +264,23 @@ static void kvsync_conf_drop(void *conf)
 static int kvsync_worker_init(void *conf, void **worker)
 {
 	struct kvsync_worker *w = calloc(1, sizeof(*w));
-	char err[256];
+	char err[256], head[KVSYNC_HALF], tail[KVSYNC_HALF];
 
 	if (!w) {
 		host->log(LOG_ERR, "kvsync: out of memory");
 		return -1;
 	}
 	w->cf = conf;
+	/* Before the sandbox: jansson reads /dev/urandom for its hash seed and
+	 * libcrypto loads its configuration and providers on first use. */
+	json_object_seed(0);
+	if (kvsync_token_sign(w->cf->key, w->cf->keylen, "", 0, head, tail) <
+	    0) {
+		host->log(LOG_ERR,
+			  "kvsync: libcrypto: HMAC-SHA256 unavailable");
+		free(w);
+		return -1;
+	}
 	if (kvsync_store_open(w->cf, &w->store, err, sizeof(err)) < 0) {
 		host->log(LOG_ERR, "kvsync: %s", err);
 		free(w);
