@@ -367,6 +367,24 @@ static void pages_free(struct kvsync_page *pages, int n)
 	}
 }
 
+/* The page the next row goes on: the last one while it has room, else a
+ * new one; NULL when the batch is full (the row waits for the next job). */
+static struct kvsync_page *since_page(struct kvsync_page *pages, int *n,
+				      size_t *bytes, size_t total)
+{
+	struct kvsync_page *p = &pages[*n - 1];
+
+	if (json_array_size(p->rows) < KVSYNC_PAGE_ROWS &&
+	    *bytes < KVSYNC_PAGE_BYTES)
+		return p;
+	if (*n == KVSYNC_BATCH_PAGES || total >= KVSYNC_BATCH_BYTES)
+		return NULL;
+	pages[*n].rows = json_array();
+	pages[*n].last = p->last;
+	*bytes = 0;
+	return &pages[(*n)++];
+}
+
 /* Reads the rows of table with a version above after, in version order,
  * into up to KVSYNC_BATCH_PAGES pages of at most KVSYNC_PAGE_ROWS rows
  * (fewer when their values are large). Returns KVSYNC_DB_OK with *npages
@@ -379,8 +397,10 @@ enum kvsync_dbres kvsync_db_since(struct kvsync_conn *k, const char *table,
 				  int *npages, int *more)
 {
 	sqlite3_stmt *st = k->st[ST_SINCE];
-	size_t total = 0, bytes = 0;
-	int n = 1, rc, bad = 0;
+	enum kvsync_dbres res = KVSYNC_DB_OK;
+	size_t total = 0, bytes = 0, before;
+	struct kvsync_page *p;
+	int n = 1, rc;
 
 	if (!k->db)
 		return KVSYNC_DB_ERROR;
@@ -390,41 +410,28 @@ enum kvsync_dbres kvsync_db_since(struct kvsync_conn *k, const char *table,
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, after);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct kvsync_page *p = &pages[n - 1];
-		if (json_array_size(p->rows) == KVSYNC_PAGE_ROWS ||
-		    bytes >= KVSYNC_PAGE_BYTES) {
-			if (n == KVSYNC_BATCH_PAGES ||
-			    total >= KVSYNC_BATCH_BYTES) {
-				*more = 1;
-				break;
-			}
-			pages[n].rows = json_array();
-			pages[n].last = p->last;
-			p = &pages[n++];
-			bytes = 0;
+		p = since_page(pages, &n, &bytes, total);
+		if (!p) {
+			*more = 1;
+			break;
 		}
-		size_t before = bytes;
-		if (!p->rows ||
-		    json_array_append_new(p->rows, since_row(st, &bytes)) < 0) {
+		before = bytes;
+		if (json_array_append_new(p->rows, since_row(st, &bytes)) < 0) {
 			snprintf(k->why, sizeof(k->why),
 				 "a stored value is not JSON, or no memory");
-			bad = 1;
+			res = KVSYNC_DB_ERROR;
 			break;
 		}
 		total += bytes - before;
 		p->last = sqlite3_column_int64(st, 2);
 	}
-	enum kvsync_dbres res = KVSYNC_DB_OK;
-	if (bad)
-		res = KVSYNC_DB_ERROR;
-	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	if (res == KVSYNC_DB_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
 		res = db_fail(k, rc);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	if (res != KVSYNC_DB_OK) {
+	if (res != KVSYNC_DB_OK)
 		pages_free(pages, n);
-		return res;
-	}
-	*npages = n;
-	return KVSYNC_DB_OK;
+	else
+		*npages = n;
+	return res;
 }

@@ -432,6 +432,39 @@ static void test_since_pages_of_100(void **state)
 	check_since(t, 250, 1, 1);
 }
 
+/* Large values: an answer closes once its values pass 256 KiB, before
+ * 100 rows (30 values of 20 KB: 14 + 14 + 2 rows). */
+static void test_since_splits_large_values(void **state)
+{
+	struct kvtest *t = *state;
+	size_t n = 20000, len;
+	char *payload = malloc(n + 128), *m;
+
+	assert_non_null(payload);
+	for (int i = 0; i < 30; i++) {
+		int k = snprintf(payload, 128,
+				 "{\"client\":\"a\",\"op\":\"put\",\"table\":"
+				 "\"t\",\"key\":\"row%02d\",\"value\":\"",
+				 i);
+		memset(payload + k, 'x', n);
+		strcpy(payload + k + n, "\"}");
+		m = frame(KEY_HEX, payload, &len);
+		assert_int_equal(fake_message(kv, &t->c, m, len), PFD_OK);
+		free(m);
+	}
+	free(payload);
+	for (size_t i = 0; i < t->c.nans; i++) {
+		json_t *a = answer(t, i);
+		assert_true(json_is_true(json_object_get(a, "ok")));
+		json_decref(a);
+	}
+	fake_conn_clear(&t->c);
+	check_since(t, 0, 30, 3);
+	json_t *a = answer(t, 0);
+	assert_int_equal(json_array_size(json_object_get(a, "rows")), 14);
+	json_decref(a);
+}
+
 /* More rows than one job reads: done sends the batch and defers the next
  * (or, without a pool, reads it inline), and no row is lost or doubled. */
 static void test_since_beyond_one_batch(void **state)
@@ -733,6 +766,7 @@ int main(void)
 	    KV_TEST(test_versions_are_per_table, kv_setup_pool),
 	    KV_TEST(test_since_pages_of_100, kv_setup_pool),
 	    KV_TEST(test_since_pages_of_100, kv_setup_inline),
+	    KV_TEST(test_since_splits_large_values, kv_setup_pool),
 	    KV_TEST(test_since_beyond_one_batch, kv_setup_pool),
 	    KV_TEST(test_since_beyond_one_batch, kv_setup_inline),
 	    KV_TEST(test_errors_are_answers, kv_setup_pool),
