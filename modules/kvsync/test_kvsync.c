@@ -1,5 +1,6 @@
 /* test_kvsync.c - the kvsync module through its ABI, over a fake host:
  * settings errors, put/get/since, paging, and each error an answer. */
+#include <dlfcn.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -295,6 +296,25 @@ static void test_abi_head(void **state)
 	assert_string_equal(kv->name, "kvsync");
 	assert_non_null(kv->on_message);
 	assert_null(kv->on_bytes); /* framing is the core's */
+}
+
+/* A host older than the calls kvsync uses (a smaller struct) is refused;
+ * the module stays usable with the full host. */
+static void test_refuses_a_short_host(void **state)
+{
+	const char *so = getenv("KVSYNC_SO") ? getenv("KVSYNC_SO") : KVSYNC_SO;
+	void *h = dlopen(so, RTLD_NOW | RTLD_NOLOAD);
+	const struct pfd_handler *(*entry)(const struct pfd_host *);
+	struct pfd_host old = fake_host;
+
+	assert_non_null(h);
+	*(void **)&entry = dlsym(h, "preforkd_handler_1");
+	assert_non_null(entry);
+	old.size = offsetof(struct pfd_host, log);
+	assert_null(entry(&old));
+	assert_null(entry(NULL));
+	assert_ptr_equal(entry(&fake_host), kv);
+	dlclose(h);
 }
 
 /* ---- requests */
@@ -758,6 +778,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_abi_head),
 	    cmocka_unit_test(test_conf_table),
+	    cmocka_unit_test(test_refuses_a_short_host),
 	    cmocka_unit_test(test_worker_init_fails_on_a_bad_path),
 	    KV_TEST(test_known_vector_is_accepted, kv_setup_pool),
 	    KV_TEST(test_put_then_get, kv_setup_pool),
