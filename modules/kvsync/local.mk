@@ -7,24 +7,22 @@ EXTRA_DIST += modules/kvsync/README.md modules/kvsync/kvsync_client.py \
 	modules/kvsync/test_client.py modules/kvsync/e2e.sh
 
 if BUILD_KVSYNC
-# A plain shared object, no libtool: installed as
+# A plain shared object, no libtool, built as modules/local.mk builds the
+# example modules: installed as $(moduledir)/kvsync.so, that is
 # $(libdir)/preforkd/modules/kvsync.so.
-kvsyncmoddir = $(pkglibdir)/modules
-kvsyncmod_PROGRAMS = modules/kvsync/kvsync.so
+module_PROGRAMS += modules/kvsync/kvsync.so
 KVSYNC_SRC = modules/kvsync/kvsync.c \
 	modules/kvsync/kvsync.h modules/kvsync/kvsync_conf.c \
 	modules/kvsync/kvsync_token.c modules/kvsync/kvsync_req.c \
-	modules/kvsync/kvsync_db.c include/preforkd/handler.h
+	modules/kvsync/kvsync_db.c
 KVSYNC_CFLAGS = $(SQLITE3_CFLAGS) $(JANSSON_CFLAGS) $(LIBCRYPTO_CFLAGS)
 KVSYNC_LIBS = $(SQLITE3_LIBS) $(JANSSON_LIBS) $(LIBCRYPTO_LIBS)
 modules_kvsync_kvsync_so_SOURCES = $(KVSYNC_SRC)
-modules_kvsync_kvsync_so_CPPFLAGS = -I$(top_srcdir)/include
-modules_kvsync_kvsync_so_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden \
-	$(KVSYNC_CFLAGS)
-modules_kvsync_kvsync_so_LDFLAGS = $(AM_LDFLAGS) -shared -pthread
+modules_kvsync_kvsync_so_CFLAGS = $(PFD_SO_CC) $(KVSYNC_CFLAGS)
+modules_kvsync_kvsync_so_LDFLAGS = $(PFD_SO_LD) -pthread
 modules_kvsync_kvsync_so_LDADD = $(KVSYNC_LIBS)
 
-KVSYNC_TEST_CPPFLAGS = -I$(top_srcdir)/include \
+KVSYNC_TEST_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DKVSYNC_SO='"$(abs_top_builddir)/modules/kvsync/kvsync.so"'
 check_PROGRAMS += modules/kvsync/kvsync_pipe
 modules_kvsync_kvsync_pipe_SOURCES = modules/kvsync/kvsync_pipe.c \
@@ -61,7 +59,7 @@ TESTS += tests/fuzz/fuzz_kvsync_replay
 tests_fuzz_fuzz_kvsync_replay_SOURCES = tests/fuzz/fuzz_kvsync.c \
 	tests/fuzz/fuzz_replay.c modules/kvsync/fakehost.c \
 	modules/kvsync/fakehost.h $(KVSYNC_SRC)
-tests_fuzz_fuzz_kvsync_replay_CPPFLAGS = -I$(top_srcdir)/include \
+tests_fuzz_fuzz_kvsync_replay_CPPFLAGS = $(AM_CPPFLAGS) \
 	-I$(top_srcdir)/modules/kvsync \
 	-DCORPUS_DIR='"$(FUZZ_CORPUS)/kvsync"'
 tests_fuzz_fuzz_kvsync_replay_CFLAGS = $(AM_CFLAGS) $(KVSYNC_CFLAGS)
