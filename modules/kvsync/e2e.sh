@@ -18,6 +18,7 @@ CLIENT=(python3 "$SRC/kvsync_client.py" --timeout 5 --key "$KEY")
 PORT=$(free_ports 1)
 cat >"$T/kv.conf" <<EOF
 workers = 2;
+seccomp = ${KVSYNC_E2E_SECCOMP:-true};
 shutdown_timeout = 5.0;
 log_level = "notice";
 listeners = ( { name = "sync"; listen = "127.0.0.1:$PORT"; mode = "module";
@@ -101,23 +102,24 @@ PY
 
 # ---- the write load: answered puts, recorded one per line
 cat >"$T/writer.py" <<'PY'
-import json, sys, threading, time
+import json, os, sys, threading, time
 port, key, src, secs, out = (int(sys.argv[1]), bytes.fromhex(sys.argv[2]),
                              sys.argv[3], float(sys.argv[4]), sys.argv[5])
 sys.path.insert(0, src)
 import kvsync_client as kc
 
+stop = out + ".stop"  # the test creates it to end the load early
 lock, answered = threading.Lock(), []
 stats = {"unanswered": 0, "busy": 0, "errors": 0}
 
 def writer(w):
     deadline, n, c = time.monotonic() + secs, 0, None
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not os.path.exists(stop):
         try:
             if c is None:
                 c = kc.KvsyncClient("127.0.0.1", port, key, "loader",
                                     timeout=10).connect()
-            k = "w%d-%d" % (w, n)
+            k = "%s-w%d-%d" % (out.rsplit("/", 1)[-1], w, n)  # unique per run
             n += 1
             v = c.put("orders", k, {"w": w, "n": n})
             with lock:
@@ -170,7 +172,7 @@ writer() { python3 "$T/writer.py" "$PORT" "$KEY" "$SRC" "$1" "$T/$2"; }
 verify() { python3 "$T/verify.py" "$PORT" "$KEY" "$SRC" "$@"; }
 
 # ---- 50 reloads, each waited for, under the write load
-writer 30 reload.rows >"$T/reload.out" 2>&1 &
+writer 60 reload.rows >"$T/reload.out" 2>&1 &
 WR=$!
 PIDS="$PIDS $WR"
 sleep 0.5
@@ -179,6 +181,8 @@ for i in $(seq 50); do
 	kill -HUP "$PF_PID"
 	wait_for 10 reloads_at_least "$i" || fail "reload $i did not complete"
 done
+sleep 0.5
+touch "$T/reload.rows.stop"
 wait "$WR" || fail "the writer failed: $(cat "$T/reload.out")"
 echo "reload load: $(cat "$T/reload.out")"
 n=$(sed -n 's/^answered=\([0-9]*\) .*/\1/p' "$T/reload.out")
