@@ -84,6 +84,7 @@ FUZZ_BINS += tests/fuzz/fuzz_kvsync
 FUZZ_TARGETS += kvsync:kvsync
 endif
 
-# modules/kvsync/e2e.sh needs the module host (mode = "module"); it joins
-# TESTS once preforkd can load modules.
+# modules/kvsync/e2e.sh is not in TESTS yet: under the worker's seccomp
+# filter SQLite's writes fail (see README, "Sandbox"). Until the filter
+# allows them: make check TESTS=modules/kvsync/e2e.sh KVSYNC_E2E_SECCOMP=false
 endif
