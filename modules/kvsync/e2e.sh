@@ -189,6 +189,8 @@ echo "reload load: $(cat "$T/reload.out")"
 n=$(sed -n 's/^answered=\([0-9]*\) .*/\1/p' "$T/reload.out")
 [ "${n:-0}" -ge 100 ] || fail "only ${n:-0} puts answered during the reloads"
 log_has "reload failed" && fail "a reload failed"
+log_has "killed by signal|exited with status [1-9]" &&
+	fail "a worker died during the reloads"
 verify "$T/reload.rows" || fail "after 50 reloads"
 ok "50 reloads under writes: every answered put stored, none twice"
 
@@ -218,4 +220,6 @@ ok "kill -9 of a worker and of the master: every answered put survived"
 
 pf_stop
 [ "$PF_STATUS" -eq 0 ] || fail "exit status $PF_STATUS after SIGTERM"
+log_has "AddressSanitizer|LeakSanitizer|runtime error" &&
+	fail "a sanitizer report in the log"
 ok "kvsync end to end"
