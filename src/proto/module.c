@@ -26,9 +26,6 @@ void module_hook_leave(void)
 	module_cur_hook = NULL;
 }
 
-#define hook_enter module_hook_enter
-#define hook_leave module_hook_leave
-
 /* Whether the next message may be handed over now. */
 static bool can_deliver(const struct conn *c)
 {
@@ -61,9 +58,9 @@ static ssize_t deliver_bytes(struct conn *c, const char *buf, size_t len)
 	const struct pfd_handler *h = handler_of(c);
 	ptrdiff_t used;
 
-	hook_enter(c, "on_bytes");
+	module_hook_enter(c, "on_bytes");
 	used = h->on_bytes((struct pfd_conn *)c, buf, len);
-	hook_leave();
+	module_hook_leave();
 	if (c->flags & CONN_CLOSED)
 		return -1;
 	if (used < 0) {
@@ -98,9 +95,9 @@ static ssize_t deliver_frame(struct conn *c, const char *buf, size_t len)
 	c->mode_word = 0;
 	c->lsn->srv->requests++;
 	c->lsn->stats.messages++;
-	hook_enter(c, "on_message");
+	module_hook_enter(c, "on_message");
 	next = h->on_message((struct pfd_conn *)c, buf + fr.off, fr.len);
-	hook_leave();
+	module_hook_leave();
 	return module_after_hook(c, next) < 0 ? -1 : (ssize_t)fr.consumed;
 }
 
@@ -273,9 +270,9 @@ static void module_drained(struct conn *c)
 	if (h->on_drained != NULL) {
 		enum pfd_next next;
 
-		hook_enter(c, "on_drained");
+		module_hook_enter(c, "on_drained");
 		next = h->on_drained((struct pfd_conn *)c);
-		hook_leave();
+		module_hook_leave();
 		if (module_after_hook(c, next) < 0 || c->out != NULL ||
 		    (c->flags & CONN_DONE))
 			return;
@@ -295,9 +292,9 @@ static void module_open(struct conn *c)
 	conn_set_timeout(c, CONN_T_IDLE);
 	if (h->on_open == NULL)
 		return;
-	hook_enter(c, "on_open");
+	module_hook_enter(c, "on_open");
 	next = h->on_open((struct pfd_conn *)c);
-	hook_leave();
+	module_hook_leave();
 	module_after_hook(c, next);
 }
 
@@ -307,9 +304,9 @@ static void module_shutdown(struct conn *c)
 
 	c->mode_flags |= MCONN_SHUTDOWN;
 	if (h->on_shutdown != NULL) {
-		hook_enter(c, "on_shutdown");
+		module_hook_enter(c, "on_shutdown");
 		h->on_shutdown((struct pfd_conn *)c);
-		hook_leave();
+		module_hook_leave();
 		if (c->flags & CONN_CLOSED)
 			return;
 	}
@@ -329,9 +326,9 @@ static void module_close(struct conn *c)
 	const struct pfd_handler *h = handler_of(c);
 
 	if (h->on_close != NULL) {
-		hook_enter(c, "on_close");
+		module_hook_enter(c, "on_close");
 		h->on_close((struct pfd_conn *)c);
-		hook_leave();
+		module_hook_leave();
 	}
 	if (!(c->mode_flags & MCONN_JOB))
 		module_release(c);
@@ -353,7 +350,7 @@ static int module_listener_init(struct listener *lsn)
 		module_cur = inst->mod;
 		module_cur_hook = "worker_init";
 		rc = inst->mod->h.worker_init(inst->conf, &ml->worker);
-		hook_leave();
+		module_hook_leave();
 	}
 	if (rc < 0) {
 		log_error("%s: module %s: worker_init failed", lsn->conf->name,
@@ -376,7 +373,7 @@ static void module_listener_free(struct listener *lsn)
 		module_cur = ml->inst->mod;
 		module_cur_hook = "worker_exit";
 		ml->inst->mod->h.worker_exit(ml->worker);
-		hook_leave();
+		module_hook_leave();
 	}
 	free(ml);
 	lsn->mode_data = NULL;
