@@ -189,7 +189,7 @@ n=$(sed -n 's/^answered=\([0-9]*\) .*/\1/p' "$T/reload.out")
 [ "${n:-0}" -ge 100 ] || fail "only ${n:-0} puts answered during the reloads"
 log_has "reload failed" && fail "a reload failed"
 log_has "killed by signal|exited with status [1-9]" &&
-	fail "a worker died during the reloads: $(grep -E 'killed by signal|exited with status [1-9]|killing it|stopping it|crashed in|stopped in' "$T/preforkd.log" | head -6)"
+	fail "a worker died during the reloads: $(grep -E 'killed by signal|exited with status [1-9]|killing it|stopping it|crashed in|stopped in|\[error\]' "$T/preforkd.log" | head -6)"
 verify "$T/reload.rows" || fail "after 50 reloads"
 ok "50 reloads under writes: every answered put stored, none twice"
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -149,9 +150,17 @@ int kvsync_store_open(const struct kvsync_conf *cf, struct kvsync_store **out,
 
 	if (!db)
 		return -1;
-	if (db_schema(db, err, errlen) < 0) {
-		sqlite3_close(db);
-		return -1;
+	/* Workers start together: switching a new file to WAL can meet
+	 * another's lock with SQLITE_BUSY at once, busy handler or not. */
+	for (long waited = 0; db_schema(db, err, errlen) < 0; waited += 10) {
+		int code = sqlite3_errcode(db);
+
+		if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+		    waited >= cf->busy_ms) {
+			sqlite3_close(db);
+			return -1;
+		}
+		nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
 	}
 	sqlite3_close(db);
 	s = calloc(1, sizeof(*s));
