@@ -35,6 +35,7 @@ static void usage(FILE *out)
 	      "      on each and read the answer first\n"
 	      "stdout: requests= rps= p50_us= p99_us= max_us= connect_errors=\n"
 	      "  resets= timeouts= bad_status= short= mismatches= closed=\n"
+	      "  cpu= (pfload's own CPU time / elapsed)\n"
 	      "exit: 0 no errors, 1 errors, 2 usage\n",
 	      out);
 }
