@@ -29,10 +29,13 @@ static void usage(FILE *out)
 	      "echo: -s SIZE or MIN-MAX message size (64); -S SEED (1);\n"
 	      "      -L lines: each SIZE-byte message ends in \\n and is answered\n"
 	      "      \"SIZE-1 \" and its other bytes reversed (modules/lines)\n"
+	      "      -R REQFILE -A ANSFILE: each round trip sends REQFILE's\n"
+	      "      bytes and expects ANSFILE's, exactly (e.g. a kvsync get)\n"
 	      "idle: hold CONNS connections for -d seconds; -w send one GET\n"
 	      "      on each and read the answer first\n"
 	      "stdout: requests= rps= p50_us= p99_us= max_us= connect_errors=\n"
 	      "  resets= timeouts= bad_status= short= mismatches= closed=\n"
+	      "  cpu= (pfload's own CPU time / elapsed)\n"
 	      "exit: 0 no errors, 1 errors, 2 usage\n",
 	      out);
 }
@@ -153,6 +156,8 @@ static int parse_opt(struct pf_opts *o, int ch, const char *arg)
 	case 's': return parse_sizes(arg, &o->smin, &o->smax);
 	case 'S': return parse_u64(arg, 0, UINT64_MAX, &o->seed);
 	case 'L': o->lines = true; return 0;
+	case 'R': o->req_file = arg; return 0;
+	case 'A': o->ans_file = arg; return 0;
 	case 'l':
 		if (parse_u64(arg, 0, 1ull << 50, &v) < 0)
 			return -1;
@@ -177,7 +182,7 @@ static int parse_args(struct pf_opts *o, int argc, char **argv)
 	unsigned port = 0;
 	int ch;
 
-	while ((ch = getopt(argc, argv, "m:H:p:c:d:n:t:P:Cu:e:b:l:M:s:S:Lqwh")) !=
+	while ((ch = getopt(argc, argv, "m:H:p:c:d:n:t:P:Cu:e:b:l:M:s:S:LR:A:qwh")) !=
 	       -1) {
 		if (ch == 'h') {
 			usage(stdout);
@@ -218,6 +223,12 @@ static int settle_opts(struct pf_opts *o)
 	if (o->lines && (o->mode != MODE_ECHO || o->smin != o->smax ||
 			 o->smin < 2)) {
 		fprintf(stderr, "pfload: -L needs -m echo and one -s SIZE >= 2\n");
+		return -1;
+	}
+	if ((!o->req_file != !o->ans_file) ||
+	    (o->req_file && (o->mode != MODE_ECHO || o->lines))) {
+		fprintf(stderr, "pfload: -R and -A go together, with -m echo "
+				"and without -L\n");
 		return -1;
 	}
 	if (o->mode == MODE_IDLE)
@@ -270,5 +281,6 @@ int main(int argc, char **argv)
 	rc = run(&pf);
 	free(pf.reqs);
 	free(pf.pattern);
+	free(pf.answer);
 	return rc;
 }

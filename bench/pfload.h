@@ -41,6 +41,8 @@ struct pf_opts {
 	long long clen;		/* expected Content-Length; -1: any */
 	size_t smin, smax;	/* echo message sizes */
 	bool lines;		/* echo: -L, the lines module's answers */
+	const char *req_file;	/* echo: -R, the one request sent each time */
+	const char *ans_file;	/* echo: -A, its answer, exactly */
 	uint64_t seed;
 };
 
@@ -111,6 +113,8 @@ struct pf {
 	size_t patlen;
 	char *rpattern;		/* -L: each line of pattern reversed */
 	char lprefix[24];	/* -L: "SIZE-1 " */
+	char *answer;		/* -A: the expected answer (-R: pattern) */
+	size_t anslen;
 	size_t lprefix_len;
 	uint64_t rng;
 	char head_cache[512];	/* the last response head parsed, verbatim */

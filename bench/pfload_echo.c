@@ -1,8 +1,10 @@
 /* pfload_echo.c - echo mode: round trips of random-sized messages, each
  * written whole while reading, and every byte echoed back verified; with
- * -L, lines (SIZE-1 bytes and \n) answered as the lines module does */
+ * -L, lines (SIZE-1 bytes and \n) answered as the lines module does; with
+ * -R and -A, one fixed request and its exact answer (e.g. a kvsync get) */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +38,66 @@ static int lines_setup(struct pf *pf)
 	return 0;
 }
 
+/* Reads the whole file at path into a malloc'd *buf (the caller frees
+ * it). Returns 0, or -1 (errno set; an empty file is EINVAL). */
+static int slurp(const char *path, char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *b = NULL, *nb;
+	size_t n = 0, cap = 0, got;
+	int rc = -1;
+
+	if (f == NULL)
+		return -1;
+	do {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 4096;
+			if ((nb = realloc(b, cap)) == NULL)
+				goto out;
+			b = nb;
+		}
+		got = fread(b + n, 1, cap - n, f);
+		n += got;
+	} while (got > 0);
+	if (ferror(f))
+		goto out;
+	if (n == 0) {
+		errno = EINVAL;
+		goto out;
+	}
+	*buf = b;
+	*len = n;
+	b = NULL;
+	rc = 0;
+out:
+	free(b);
+	fclose(f);
+	return rc;
+}
+
+/* -R/-A: the pattern is the request, answer what it must get back. */
+static int fixed_setup(struct pf *pf)
+{
+	if (slurp(pf->o.req_file, &pf->pattern, &pf->patlen) < 0) {
+		fprintf(stderr, "pfload: -R %s: %s\n", pf->o.req_file,
+			strerror(errno));
+		return -1;
+	}
+	if (slurp(pf->o.ans_file, &pf->answer, &pf->anslen) < 0) {
+		fprintf(stderr, "pfload: -A %s: %s\n", pf->o.ans_file,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Fills the pattern every message is cut from. Returns 0 or -1. */
 int echo_setup(struct pf *pf)
 {
 	size_t len = pf->o.smax + PF_ECHO_SLACK;
+
+	if (pf->o.req_file)
+		return fixed_setup(pf);
 
 	if (pf->o.lines && pf->o.smax * LINES_BLOCKS > len)
 		len = pf->o.smax * LINES_BLOCKS;
@@ -79,10 +137,16 @@ static int echo_next(struct pf *pf, struct conn *c)
 			return 0;
 		pf->budget--;
 	}
-	c->msize = pf->o.smin + (span ? rng_next(&pf->rng) % (span + 1) : 0);
-	c->moff = pf->o.lines
-			  ? rng_next(&pf->rng) % LINES_BLOCKS * c->msize
-			  : rng_next(&pf->rng) % PF_ECHO_SLACK;
+	if (pf->answer) {
+		c->msize = pf->patlen;
+		c->moff = 0;
+	} else {
+		c->msize = pf->o.smin +
+			   (span ? rng_next(&pf->rng) % (span + 1) : 0);
+		c->moff = pf->o.lines
+				  ? rng_next(&pf->rng) % LINES_BLOCKS * c->msize
+				  : rng_next(&pf->rng) % PF_ECHO_SLACK;
+	}
 	c->wdone = c->rdone = 0;
 	c->active = true;
 	c->msg_start = pf->now;
@@ -112,13 +176,19 @@ int echo_write(struct pf *pf, struct conn *c)
  * Returns -1 when c was closed. */
 int echo_read(struct pf *pf, struct conn *c, const char *buf, size_t len)
 {
-	size_t answer = c->msize + (pf->o.lines ? pf->lprefix_len : 0);
-	bool good = pf->o.lines
-			? c->wdone == c->msize && c->rdone + len <= answer &&
-				  lines_match(pf, c, c->rdone, buf, len)
-			: c->rdone + len <= c->wdone &&
-				  memcmp(buf, pf->pattern + c->moff + c->rdone,
-					 len) == 0;
+	size_t answer = pf->answer ? pf->anslen
+				   : c->msize + (pf->o.lines ? pf->lprefix_len : 0);
+	bool good;
+
+	if (pf->answer)
+		good = c->wdone == c->msize && c->rdone + len <= answer &&
+		       memcmp(buf, pf->answer + c->rdone, len) == 0;
+	else if (pf->o.lines)
+		good = c->wdone == c->msize && c->rdone + len <= answer &&
+		       lines_match(pf, c, c->rdone, buf, len);
+	else
+		good = c->rdone + len <= c->wdone &&
+		       memcmp(buf, pf->pattern + c->moff + c->rdone, len) == 0;
 
 	if (!c->active || !good) {
 		conn_fail(pf, c, ERR_MISMATCH);

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/resource.h>
 
 #include "pfload.h"
 
@@ -91,7 +92,13 @@ static void stats_human(const struct pf *pf, double elapsed, double rps)
 void stats_print(const struct pf *pf, double elapsed)
 {
 	double rps = elapsed > 0 ? (double)pf->ok / elapsed : 0;
+	double busy = 0;
+	struct rusage ru;
 
+	if (elapsed > 0 && getrusage(RUSAGE_SELF, &ru) == 0)
+		busy = ((double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+			((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) / 1e6) /
+		       elapsed;
 	if (!pf->o.quiet)
 		stats_human(pf, elapsed, rps);
 	printf("requests=%" PRIu64 " rps=%.1f p50_us=%" PRIu64
@@ -100,7 +107,7 @@ void stats_print(const struct pf *pf, double elapsed)
 	       hist_percentile(&pf->hist, 0.99), pf->hist.max);
 	for (int i = 0; i < ERR_COUNT; i++)
 		printf(" %s=%" PRIu64, err_names[i], pf->err[i]);
-	putchar('\n');
+	printf(" cpu=%.3f\n", busy); /* pfload's own CPU time / elapsed */
 	fflush(stdout);
 }
 

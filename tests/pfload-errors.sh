@@ -111,6 +111,15 @@ check "echo 1 MiB messages" echo none -m echo -n 4 -c 2 -s 1048576
 check "echo truncated" echo-truncate short -m echo -n 3
 check "echo corrupted" echo-corrupt mismatches -m echo -n 10
 check "echo silent" silent timeouts -m echo -n 2 -t 0.3
+# -R/-A: a fixed request and its exact answer (the echo server answers the
+# request itself, so the answer file decides).
+printf 'get users alice\r\nEOF\r\n' >"$tmp/req"
+cp "$tmp/req" "$tmp/ans"
+printf 'get users alicE\r\nEOF\r\n' >"$tmp/wrong"
+check "fixed request, its answer" echo none -m echo -n 50 -c 3 -R "$tmp/req" -A "$tmp/ans"
+completed "fixed count" 50
+check "fixed request, another answer" echo mismatches -m echo -n 5 -R "$tmp/req" -A "$tmp/wrong"
+check "fixed request, answer cut short" echo-truncate short -m echo -n 3 -R "$tmp/req" -A "$tmp/ans"
 check "idle held" ok none -m idle -c 50 -d 0.5
 completed "idle count" 50
 check "idle warm" ok none -m idle -c 20 -d 0.5 -w
@@ -119,7 +128,9 @@ check "idle refused" refuse connect_errors -m idle -c 10 -d 0.5
 
 # Usage errors exit 2.
 for args in "-m http" "-m nope -p 1" "-m http -p 1 -H 10.0.0.1" \
-	"-m http -p 1 -C -P 2" "-m echo -p 1 -s 0"; do
+	"-m http -p 1 -C -P 2" "-m echo -p 1 -s 0" "-m echo -p 1 -R /dev/null" \
+	"-m http -p 1 -R $tmp/req -A $tmp/ans" "-m echo -p 1 -L -s 8 -R $tmp/req -A $tmp/ans" \
+	"-m echo -p 1 -R $tmp/nonexistent -A $tmp/ans"; do
 	# shellcheck disable=SC2086
 	timeout 10 "$PFLOAD" $args >/dev/null 2>&1
 	rc=$?
