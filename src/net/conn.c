@@ -176,6 +176,17 @@ int conn_pause_input(struct conn *c, bool pause)
 	return 0;
 }
 
+bool conn_peer_gone(struct conn *c)
+{
+	char b;
+
+	if (c->flags & CONN_CLOSED)
+		return true;
+	if (c->flags & CONN_PEER_EOF)
+		return c->in == NULL;
+	return recv(c->watch.fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 void conn_hold(struct conn *c)
 {
 	c->holds++;

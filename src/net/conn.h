@@ -99,6 +99,11 @@ void conn_close(struct conn *c, const char *reason);
  * the peer's FIN still comes (CONN_PEER_EOF). 0, or -1 when c was closed. */
 int conn_pause_input(struct conn *c, bool pause);
 
+/* Whether the client has closed its side with nothing left unread (one
+ * MSG_PEEK unless the loop already saw its FIN): a mode that waited
+ * without reading (a job on a thread) asks before answering. */
+bool conn_peer_gone(struct conn *c);
+
 /* Keeps c's slot from being reused while something (a job on a thread)
  * may still refer to it, even after c closes: a closed connection keeps
  * CONN_CLOSED and its mode state until the last conn_unhold, which calls

@@ -37,8 +37,14 @@ static void job_done(struct pool_job *pj)
 {
 	struct mjob *j = container_of(pj, struct mjob, pj);
 	struct conn *c = j->c;
-	bool gone = (c->flags & CONN_CLOSED) != 0;
 	enum pfd_next next;
+	bool gone;
+
+	/* A FIN the loop has not seen yet (it was busy) still means the
+	 * client left: PFD_GONE whatever the loop's speed. */
+	if (!(c->flags & CONN_CLOSED) && conn_peer_gone(c))
+		conn_close(c, "the client left during a job");
+	gone = (c->flags & CONN_CLOSED) != 0;
 
 	c->mode_flags &= (uint8_t)~MCONN_JOB;
 	module_hook_enter(c, "done");
