@@ -27,6 +27,26 @@ tests_test_ctl_answer_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_ctl_answer_LDADD = $(CMOCKA_LIBS)
 endif
 
+# Fuzzing the request and answer parsers (see tests/http.mk): a replay of
+# the committed corpus in make check, and `make fuzz` with clang.
+check_PROGRAMS += tests/fuzz/fuzz_ctl_replay
+TESTS += tests/fuzz/fuzz_ctl_replay
+tests_fuzz_fuzz_ctl_replay_SOURCES = tests/fuzz/fuzz_ctl.c \
+	tests/fuzz/fuzz_replay.c src/master/ctl_request.c src/ctl/ctl_answer.c
+tests_fuzz_fuzz_ctl_replay_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCORPUS_DIR='"$(FUZZ_CORPUS)/ctl"'
+FUZZ_CTL_SRC = $(top_srcdir)/tests/fuzz/fuzz_ctl.c \
+	$(top_srcdir)/src/master/ctl_request.c $(top_srcdir)/src/ctl/ctl_answer.c
+FUZZ_CTL_HDR = $(top_srcdir)/src/master/ctl_request.h \
+	$(top_srcdir)/src/ctl/ctl_answer.h
+if HAVE_CLANG
+tests/fuzz/fuzz_ctl: $(FUZZ_CTL_SRC) $(FUZZ_CTL_HDR) config.h
+	$(AM_V_CC)$(MKDIR_P) tests/fuzz && \
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $(FUZZ_CTL_SRC)
+FUZZ_BINS += tests/fuzz/fuzz_ctl
+FUZZ_TARGETS += ctl:ctl
+endif
+
 # End to end against a fake control server (the master's socket is tested
 # with the master).
 AM_TESTS_ENVIRONMENT += \
