@@ -31,6 +31,7 @@ static const char *const global_names[] = {
     "user",
     "group",
     "shutdown_timeout",
+    "drain_delay",
     "worker_timeout",
     "max_connections",
     "log_level",
@@ -42,12 +43,14 @@ static const char *const global_names[] = {
 };
 static const char *const listener_names[] = {
     "name",	    "listen",	    "mode", "trigger", "backlog",
-    "idle_timeout", "send_timeout", "http", "module", NULL,
+    "idle_timeout", "send_timeout", "http", "module",
+    "proxy_protocol", "proxy_protocol_from", "proxy_protocol_timeout", NULL,
 };
 static const char *const http_names[] = {
     "response",		 "content_type",   "root",
     "keepalive_timeout", "header_timeout", "max_header_size",
-    "max_body_size",	 "access_log",	   NULL,
+    "max_body_size",	 "access_log",	   "health_path",
+    NULL,
 };
 static const char *const module_names[] = {
     "path",	   "framing", "delimiter",   "max_message", "threads",
@@ -186,6 +189,29 @@ static void read_body(struct loader *ld, const config_setting_t *g,
 	h->root = dup_or_null(root);
 }
 
+/* health_path: an absolute path of printable characters, no query. */
+static void read_health_path(struct loader *ld, const config_setting_t *g,
+			     struct http_conf *h)
+{
+	const config_setting_t *s;
+	const char *v;
+	bool ok;
+
+	if (conf_read_string(ld, g, "health_path", &s, &v) < 0 || v == NULL)
+		return;
+	ok = v[0] == '/';
+	for (const char *p = v; ok && *p != '\0'; p++)
+		ok = (unsigned char)*p > 0x20 && *p != 0x7f && *p != '?' &&
+		     *p != '#';
+	if (!ok)
+		conf_err(ld, s, CONF_ERR_VALUE,
+			 "'health_path' = \"%s\" must be an absolute path "
+			 "such as \"/healthz\" (no spaces, query or control "
+			 "characters)",
+			 v);
+	h->health_path = strdup(v);
+}
+
 static void read_http_strings(struct loader *ld, const config_setting_t *g,
 			      struct http_conf *h)
 {
@@ -209,6 +235,7 @@ static void read_http_strings(struct loader *ld, const config_setting_t *g,
 				 "'access_log' must be a file name, not empty");
 		h->access_log = strdup(alog);
 	}
+	read_health_path(ld, g, h);
 }
 
 static void read_http_limits(struct loader *ld, const config_setting_t *g,
@@ -349,6 +376,7 @@ static void read_listener(struct loader *ld, const config_setting_t *g,
 	else if (mode >= 0 && module != NULL)
 		conf_err(ld, module, CONF_ERR_VALUE,
 			 "'module' settings are only for mode = \"module\"");
+	conf_proxy_read(ld, g, l);
 }
 
 /* Setting name of the listener at index i, or the listener when absent. */
@@ -573,6 +601,7 @@ static void read_globals(struct loader *ld, const config_setting_t *root,
 	read_identity(ld, root, c);
 	conf_read_seconds(ld, root, "shutdown_timeout", 0, 86400,
 			  &c->shutdown_timeout);
+	conf_read_seconds(ld, root, "drain_delay", 0, 3600, &c->drain_delay);
 	conf_read_seconds(ld, root, "worker_timeout", 0, 86400,
 			  &c->worker_timeout);
 	v = c->max_connections;
@@ -676,6 +705,8 @@ void conf_free(struct conf *c)
 		free(l->http.content_type);
 		free(l->http.root);
 		free(l->http.access_log);
+		free(l->http.health_path);
+		free(l->proxy_from);
 		conf_module_free(&l->module);
 		if (l->prepared_free != NULL)
 			l->prepared_free(l->prepared);
@@ -702,9 +733,17 @@ static int copy_listener(struct listener_conf *l)
 	char *resp = h->response;
 	int rc = dup_field(&l->name) | dup_field(&l->listen) |
 		 dup_field(&h->content_type) | dup_field(&h->root) |
-		 dup_field(&h->access_log);
+		 dup_field(&h->access_log) | dup_field(&h->health_path);
 
 	rc |= conf_module_copy(&l->module);
+	if (l->proxy_from != NULL) {
+		struct cidr *v = malloc(l->nproxy_from * sizeof(*v));
+		if (v != NULL)
+			memcpy(v, l->proxy_from, l->nproxy_from * sizeof(*v));
+		else
+			l->nproxy_from = 0, rc = -1;
+		l->proxy_from = v;
+	}
 	/* What a mode prepared belongs to the original: prepare the copy. */
 	l->prepared = NULL;
 	l->prepared_free = NULL;

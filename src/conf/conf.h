@@ -7,10 +7,15 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "core/cidr.h"
+
 /* The modes a listener may name; conf_mode_names spells them. */
 enum listener_mode { MODE_ECHO, MODE_HTTP, MODE_MODULE, MODE_COUNT };
 extern const char *const conf_mode_names[MODE_COUNT + 1];
 enum listener_trigger { TRIGGER_EDGE, TRIGGER_LEVEL };
+/* proxy_protocol: which PROXY header versions a listener takes, as a bit
+ * set (the values of net/proxy.h's enum proxy_versions); 0 is off. */
+enum conf_proxy { CONF_PROXY_OFF, CONF_PROXY_V1, CONF_PROXY_V2, CONF_PROXY_ANY };
 
 struct http_conf {
 	char *response; /* fixed body, or NULL when root is set */
@@ -22,6 +27,7 @@ struct http_conf {
 	long max_header_size;
 	long max_body_size;
 	char *access_log; /* NULL: no access log */
+	char *health_path; /* NULL: no health check answered by the worker */
 };
 
 /* How a module listener cuts its input into messages. */
@@ -69,6 +75,10 @@ struct listener_conf {
 	double send_timeout;
 	struct http_conf http;
 	struct module_conf module;
+	enum conf_proxy proxy_protocol;
+	struct cidr *proxy_from; /* NULL: a header from every client */
+	size_t nproxy_from;
+	double proxy_timeout; /* seconds for the whole header */
 	int line; /* where the listener starts in the file */
 	/* What the mode prepared for this listener before the workers fork
 	 * (a loaded module); conf_free releases it with prepared_free. */
@@ -94,6 +104,7 @@ struct conf {
 	uid_t uid;
 	gid_t gid;
 	double shutdown_timeout;
+	double drain_delay; /* SIGTERM: health 503 this long before draining */
 	double worker_timeout;
 	int max_connections;
 	int log_level; /* LOG_ERR .. LOG_DEBUG */

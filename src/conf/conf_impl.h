@@ -88,6 +88,11 @@ int conf_read_choice(struct loader *ld, const config_setting_t *group,
 		     const char *name, const char *const *choices,
 		     const char *allowed, int dflt);
 
+/* conf_proxy.c: a listener's proxy_protocol, proxy_protocol_from and
+ * proxy_protocol_timeout into l. */
+void conf_proxy_read(struct loader *ld, const config_setting_t *lsn,
+		     struct listener_conf *l);
+
 /* conf_status.c: reads status = { ... } (after the listeners). */
 void conf_status_read(struct loader *ld, const config_setting_t *root,
 		      struct conf *c);

@@ -170,7 +170,7 @@ static void access_log(struct conn *c, const struct http_request *req,
 		return;
 	if (req != NULL) /* method through version: the request line */
 		len = (size_t)(req->target + req->target_len - req->method) + 9;
-	http_log_request(site->log, c->watch.fd, line, len, status, bytes);
+	http_log_request(site->log, c, line, len, status, bytes);
 }
 
 /* Answers status with a short text body. Errors that break the framing

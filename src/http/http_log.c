@@ -14,6 +14,7 @@
 
 #include "http_log.h"
 #include "core/log.h"
+#include "net/conn.h"
 
 #define LOG_BUF_SIZE (32 * 1024)
 
@@ -74,13 +75,13 @@ void http_log_close(struct http_log *lg)
 	free(lg);
 }
 
-static void peer_name(int fd, char *out, size_t len)
+static void peer_name(const struct conn *c, char *out, size_t len)
 {
 	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
+	socklen_t sl;
 
 	snprintf(out, len, "-");
-	if (getpeername(fd, (struct sockaddr *)&ss, &sl) < 0)
+	if (conn_peer(c, &ss, &sl) < 0)
 		return;
 	if (ss.ss_family == AF_INET6)
 		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out,
@@ -90,7 +91,7 @@ static void peer_name(int fd, char *out, size_t len)
 			  (socklen_t)len);
 }
 
-void http_log_request(struct http_log *lg, int fd, const char *reqline,
+void http_log_request(struct http_log *lg, const struct conn *c, const char *reqline,
 		      size_t reqline_len, int status, uint64_t bytes)
 {
 	char peer[INET6_ADDRSTRLEN], when[40];
@@ -102,7 +103,7 @@ void http_log_request(struct http_log *lg, int fd, const char *reqline,
 		log_flush(lg);
 	if (reqline_len > 2048)
 		reqline_len = 2048;
-	peer_name(fd, peer, sizeof(peer));
+	peer_name(c, peer, sizeof(peer));
 	localtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%d/%b/%Y:%H:%M:%S %z", &tm);
 	n = snprintf(lg->buf + lg->len, LOG_BUF_SIZE - lg->len,

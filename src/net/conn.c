@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "conn.h"
+#include "conn_proxy.h"
 #include "core/log.h"
 
 #define CONNS_PER_SLAB 256
@@ -50,6 +51,7 @@ void server_free(struct server *s)
 	for (size_t i = 0; i < s->nslabs; i++)
 		free(s->slabs[i]);
 	free(s->slabs);
+	conn_proxy_free_all(s);
 }
 
 void server_each_conn(struct server *s, void (*fn)(struct conn *c))
@@ -98,10 +100,30 @@ static void conn_release(struct server *s, struct conn *c)
 
 static void timeouts_fire(struct loop *l, struct loop_timer *t);
 
+void conn_begin(struct conn *c)
+{
+	const struct mode *mode = c->lsn->mode;
+	uint32_t ev = LOOP_IN | LOOP_RDHUP | edge_bit(c);
+
+	c->watch.fn = conn_on_event;
+	if (c->watch.events != ev) {
+		c->watch.events = ev;
+		if (!(c->flags & CONN_UNWATCHED) &&
+		    loop_watch_mod(c->lsn->srv->loop, &c->watch, ev) < 0) {
+			conn_close(c, "epoll_ctl failed");
+			return;
+		}
+	}
+	if (mode->on_open != NULL)
+		mode->on_open(c);
+	if (!(c->flags & CONN_CLOSED) && conn_can_read(c))
+		mode->on_read(c);
+}
+
 /* A client usually writes as soon as it is connected, so the first read
  * is tried at once, before the socket is registered: an exchange that ends
  * there (Connection: close) costs no epoll_ctl and no wakeup at all. */
-static void conn_open(struct listener *lsn, int fd)
+static void conn_open(struct listener *lsn, int fd, const struct sockaddr *peer)
 {
 	struct server *s = lsn->srv;
 	struct conn *c = conn_alloc(s);
@@ -115,20 +137,29 @@ static void conn_open(struct listener *lsn, int fd)
 	c->timeout = CONN_T_NONE;
 	c->watch.fd = fd;
 	c->watch.events = LOOP_IN | LOOP_RDHUP | edge_bit(c);
+	c->watch.fn = conn_on_event;
 	c->flags = CONN_READABLE | CONN_UNWATCHED;
 	s->nconns++;
 	lsn->stats.accepted++;
 	lsn->stats.active++;
-	if (lsn->mode->on_open != NULL)
-		lsn->mode->on_open(c);
-	if (!(c->flags & CONN_CLOSED) && conn_can_read(c))
-		lsn->mode->on_read(c);
+	if (conn_proxy_wanted(lsn, peer))
+		conn_proxy_start(c);
+	else
+		conn_begin(c);
 	if (c->flags & CONN_CLOSED)
 		return;
 	c->flags &= (uint8_t)~CONN_UNWATCHED;
 	if (loop_watch_add(s->loop, &c->watch, fd, c->watch.events,
-			   conn_on_event) < 0)
+			   c->watch.fn) < 0)
 		conn_close(c, "epoll_ctl add failed");
+}
+
+void conn_shutdown(struct conn *c)
+{
+	if (conn_proxy_pending(c))
+		conn_close(c, "draining before the PROXY header");
+	else if (c->lsn->mode->on_shutdown != NULL)
+		c->lsn->mode->on_shutdown(c);
 }
 
 void conn_close(struct conn *c, const char *reason)
@@ -139,8 +170,10 @@ void conn_close(struct conn *c, const char *reason)
 		return;
 	c->flags |= CONN_CLOSED;
 	log_debug("%s: fd %d: %s", c->lsn->conf->name, c->watch.fd, reason);
-	if (c->lsn->mode->on_close != NULL)
+	if (c->lsn->mode->on_close != NULL && !conn_proxy_pending(c))
 		c->lsn->mode->on_close(c);
+	if (c->lsn->conf->proxy_protocol != CONF_PROXY_OFF)
+		conn_proxy_forget(c);
 	tnode_unlink(&c->tnode);
 	/* close() takes the fd out of epoll (it is never shared): only the
 	 * batch's pending events need forgetting, no epoll_ctl. */
@@ -223,6 +256,7 @@ static const char *const timeout_reasons[CONN_T_COUNT] = {
 	[CONN_T_HEADER] = "header timeout",
 	[CONN_T_SEND] = "send timeout",
 	[CONN_T_LINGER] = "linger timeout",
+	[CONN_T_PROXY] = "PROXY header timeout",
 };
 
 /* Expires every conn past its deadline in one queue, then re-arms for the
@@ -239,7 +273,9 @@ static void timeouts_fire(struct loop *l, struct loop_timer *t)
 		struct conn *c = container_of(n, struct conn, tnode);
 		tnode_unlink(n);
 		c->timeout = CONN_T_NONE;
-		if (which != CONN_T_LINGER && mode->on_timeout != NULL)
+		if (which == CONN_T_PROXY)
+			conn_proxy_timeout(c);
+		else if (which != CONN_T_LINGER && mode->on_timeout != NULL)
 			mode->on_timeout(c, which);
 		else
 			conn_close(c, timeout_reasons[which]);
@@ -534,8 +570,16 @@ static void listener_on_event(struct loop *l, struct loop_watch *w,
 	int budget = lsn->conf->trigger == TRIGGER_EDGE ? -1
 							: LEVEL_ACCEPTS_PER_EVENT;
 
+	/* The peer's address is asked for only when it decides whether a
+	 * PROXY header is due. */
+	bool want_peer = lsn->conf->nproxy_from > 0;
+
 	while (budget-- != 0 && !s->draining) {
-		int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int fd = accept4(w->fd, want_peer ? (struct sockaddr *)&ss : NULL,
+				 want_peer ? &sl : NULL,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -552,7 +596,8 @@ static void listener_on_event(struct loop *l, struct loop_watch *w,
 		if (s->nconns >= (uint32_t)s->conf->max_connections)
 			accept_over_limit(lsn, fd);
 		else
-			conn_open(lsn, fd);
+			conn_open(lsn, fd,
+				  want_peer ? (struct sockaddr *)&ss : NULL);
 	}
 }
 
@@ -563,6 +608,7 @@ int listener_start(struct server *s, struct listener *lsn)
 		[CONN_T_IDLE] = lc->idle_timeout,
 		[CONN_T_SEND] = lc->send_timeout,
 		[CONN_T_LINGER] = LINGER_MS / 1000.0,
+		[CONN_T_PROXY] = lc->proxy_timeout,
 	};
 	uint32_t ev = LOOP_IN | (lc->trigger == TRIGGER_EDGE ? LOOP_EDGE : 0);
 

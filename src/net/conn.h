@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 
 #include "core/buf.h"
@@ -61,6 +62,15 @@ struct conn {
 			     * low bits of loop_now when a request began (http) */
 };
 
+/* The client addresses PROXY headers announced, by connection (a hash
+ * table in conn_proxy.c): only PROXY connections pay for one. */
+struct proxy_peer;
+struct proxy_peers {
+	struct proxy_peer **buckets;
+	size_t nbuckets, n;
+	uint64_t last_log; /* loop_now of the last rejection logged */
+};
+
 /* The serving state of one worker, shared by its listeners and conns. */
 struct server {
 	struct loop *loop;
@@ -76,6 +86,8 @@ struct server {
 	int reserve_fd; /* given up on EMFILE to accept-and-close */
 	uint64_t last_emfile_log, last_limit_log;
 	bool draining;
+	bool unhealthy; /* health checks answer 503 (drain, drain_delay) */
+	struct proxy_peers peers;
 	void (*on_idle)(struct server *s); /* after the last conn closes */
 };
 
@@ -90,6 +102,10 @@ void server_each_conn(struct server *s, void (*fn)(struct conn *c));
 int listener_start(struct server *s, struct listener *lsn);
 /* Stops accepting on lsn; its connections go on. */
 void listener_stop(struct listener *lsn);
+
+/* The worker drains: a connection still reading its PROXY header closes,
+ * any other gets its mode's on_shutdown. */
+void conn_shutdown(struct conn *c);
 
 /* Closes c now (logged at debug with reason). c must not be used after. */
 void conn_close(struct conn *c, const char *reason);
@@ -133,6 +149,13 @@ int conn_writev(struct conn *c, const struct iovec *iov, int iovcnt);
 /* Waits for the socket to take more (the mode writes by itself, e.g. with
  * sendfile); on_drained runs then. 0, or -1 when c was closed. */
 int conn_wait_writable(struct conn *c);
+
+/*
+ * The client's address: the one its PROXY header announced, else the
+ * socket's peer (getpeername). Returns 0 with *ss and *sl set, or -1.
+ */
+int conn_peer(const struct conn *c, struct sockaddr_storage *ss,
+	      socklen_t *sl);
 
 /* Waits under timeout which from now (CONN_T_NONE: no timeout). */
 void conn_set_timeout(struct conn *c, enum conn_timeout which);

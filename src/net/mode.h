@@ -19,6 +19,7 @@ enum conn_timeout {
 	CONN_T_HEADER,	  /* http: a request head in progress */
 	CONN_T_SEND,	  /* output blocked: send_timeout */
 	CONN_T_LINGER,	  /* after our FIN, discarding what the peer still sends */
+	CONN_T_PROXY,	  /* a PROXY protocol header in progress (conn_proxy.c) */
 	CONN_T_COUNT,
 	CONN_T_NONE = CONN_T_COUNT,
 };

@@ -16,13 +16,18 @@
 	}
 #define STATS_NBUCKETS 14
 /* PROXY protocol errors are counted by reason, proxy_errors[0 ..
- * STATS_PROXY_REASONS - 1]. Reserved: the PROXY protocol code defines the
- * reasons (an enum) and spells each here, index by index, as the value of
- * the metrics' reason label; a NULL entry is not rendered. */
-#define STATS_PROXY_REASONS 8
+ * STATS_PROXY_REASONS - 1], indexed by net/proxy.h's enum proxy_reason;
+ * each is spelled here, index by index, as proxy_reason_name() spells it:
+ * the value of the metrics' reason label (tests/test_conn_proxy checks). */
+#define STATS_PROXY_REASONS 18
 #define STATS_PROXY_REASON_NAMES                                               \
 	{                                                                      \
-		NULL                                                           \
+		"not_proxy", "v1_not_accepted", "v2_not_accepted",             \
+		    "v1_too_long", "v1_bad_crlf", "v1_bad_field",              \
+		    "v1_bad_protocol", "v1_leading_zero", "v1_bad_address",    \
+		    "v1_bad_port", "v2_bad_version", "v2_bad_command",         \
+		    "v2_bad_family", "v2_too_long", "v2_short_address",        \
+		    "empty", "truncated", "timeout"                            \
 	}
 
 /*

@@ -75,11 +75,11 @@ static int host_peer(struct pfd_conn *pc, char *buf, size_t len)
 {
 	struct conn *c = (struct conn *)pc;
 	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
+	socklen_t sl;
 	char addr[INET6_ADDRSTRLEN];
 	int n;
 
-	if (getpeername(c->watch.fd, (struct sockaddr *)&ss, &sl) < 0)
+	if (conn_peer(c, &ss, &sl) < 0)
 		return -1;
 	if (ss.ss_family == AF_INET) {
 		const struct sockaddr_in *s4 = (const struct sockaddr_in *)&ss;

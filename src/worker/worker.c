@@ -72,12 +72,6 @@ static void stats_tick(struct loop *l, struct loop_timer *t)
 	loop_timer_arm(l, t, 1000);
 }
 
-static void shutdown_conn(struct conn *c)
-{
-	if (c->lsn->mode->on_shutdown != NULL)
-		c->lsn->mode->on_shutdown(c);
-}
-
 static void worker_idle(struct server *s)
 {
 	if (s->draining)
@@ -94,7 +88,7 @@ static void worker_drain(struct worker *w)
 	w->srv.draining = true;
 	for (size_t i = 0; i < w->nlisteners; i++)
 		listener_stop(&w->listeners[i]);
-	server_each_conn(&w->srv, shutdown_conn);
+	server_each_conn(&w->srv, conn_shutdown);
 	if (w->srv.nconns == 0)
 		loop_stop(w->loop);
 }
