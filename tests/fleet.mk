@@ -23,3 +23,6 @@ tests_test_proxy_names_SOURCES = tests/test_proxy_names.c
 tests_test_proxy_names_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_test_proxy_names_LDADD = $(PREFORKD_LIBS) $(CMOCKA_LIBS)
 endif
+
+TESTS += tests/e2e/drain.sh
+EXTRA_DIST += tests/e2e/drain.sh tests/e2e/drain_probe.py

@@ -549,10 +549,53 @@ static int send_static(struct conn *c, const struct http_request *req)
 	return send_rep(c, req, &r);
 }
 
+/* Whether req asks for the listener's health_path (a query is ignored). */
+static bool is_health(const struct conn *c, const struct http_request *req)
+{
+	const char *hp = site_of(c)->conf->health_path;
+	size_t n = req->target_len;
+	const char *q;
+
+	if (hp == NULL || (req->meth != HTTP_GET && req->meth != HTTP_HEAD))
+		return false;
+	if ((q = memchr(req->target, '?', n)) != NULL)
+		n = (size_t)(q - req->target);
+	return n == strlen(hp) && memcmp(req->target, hp, n) == 0;
+}
+
+/* The balancer's check: "200 ok", or "503 draining" once the worker was
+ * told to leave; counted as an answer but not access-logged, as checks
+ * come every few hundred milliseconds from every balancer. */
+static int send_health(struct conn *c, const struct http_request *req)
+{
+	bool down = c->lsn->srv->unhealthy;
+	const char *body = down ? "draining\n" : "ok\n";
+	char head[512];
+	struct http_head h = {
+		.status = down ? 503 : 200,
+		.version_minor = req->version_minor,
+		.keep_alive = keep_alive(c, req),
+		.content_type = "text/plain; charset=utf-8",
+		.content_length = strlen(body),
+		.extra = "Cache-Control: no-store\r\n",
+	};
+	size_t hlen = http_head_format(head, sizeof(head), &h);
+	uint32_t now = (uint32_t)loop_now(c->lsn->srv->loop);
+
+	if (!h.keep_alive)
+		mark_close(c);
+	stats_response(&c->lsn->stats, h.status, now - c->mode_word);
+	if (out_append(c, head, hlen) < 0)
+		return -1;
+	return req->meth == HTTP_HEAD ? 0 : out_append(c, body, strlen(body));
+}
+
 /* Answers one complete request (its body, if any, already discarded). */
 static int respond(struct conn *c, const struct http_request *req)
 {
 	c->lsn->srv->requests++;
+	if (is_health(c, req))
+		return send_health(c, req);
 	if (req->meth == HTTP_OTHER_METHOD)
 		return send_error(c, req, 405, false, "Allow: GET, HEAD\r\n");
 	if (site_of(c)->root_fd < 0)

@@ -187,6 +187,7 @@ static void health(struct ctl_conn *c, struct master *m, bool drain)
 {
 	log_peer(c, drain ? "drain" : "undrain");
 	m->draining = drain;
+	master_tell_health(m);
 	ctl_reply(c, NULL);
 	ctl_line(c, "health: %s", drain ? "draining" : "ok");
 	ctl_send(c);

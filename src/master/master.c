@@ -103,7 +103,16 @@ static void master_reap(struct master *m)
 	}
 }
 
-/* SIGTERM/SIGINT: every generation drains; SIGQUIT: every worker quits. */
+void master_tell_health(struct master *m)
+{
+	for (size_t i = 0; i < m->nw; i++)
+		mworker_tell_health(m->w[i]);
+}
+
+/* SIGTERM/SIGINT: every generation drains; SIGQUIT: every worker quits.
+ * The master closes its copies of the listening sockets: once each
+ * worker has closed its own (after taking what waits in the queue), new
+ * connections are refused at once. */
 static void master_stop(struct master *m, int sig)
 {
 	uint64_t timeout = QUIT_TIMEOUT_MS;
@@ -111,6 +120,7 @@ static void master_stop(struct master *m, int sig)
 	if (m->phase == PHASE_QUITTING ||
 	    (m->phase == PHASE_STOPPING && sig != SIGQUIT))
 		return;
+	loop_timer_cancel(m->loop, &m->drain_timer);
 	if (m->phase == PHASE_RUNNING) {
 		notify_stopping();
 		if (m->active != NULL)
@@ -122,12 +132,53 @@ static void master_stop(struct master *m, int sig)
 	m->phase = sig == SIGQUIT ? PHASE_QUITTING : PHASE_STOPPING;
 	log_notice("%s: %zu workers", sig == SIGQUIT ? "fast stop" :
 		   "graceful stop, draining", live_workers(m));
+	if (!m->draining) {
+		m->draining = true;
+		master_tell_health(m);
+	}
 	m->active = m->pending = NULL;
 	m->reload_queued = m->scale_queued = false;
 	control_stopping(m->ctl);
 	for (struct gen *g = m->gens; g != NULL; g = g->next)
 		gen_retire(g, sig, timeout);
+	listeners_close_all(&m->ls);
 	notify_extend_timeout((timeout + 5000) * 1000);
+	master_status(m);
+}
+
+static void on_drain_timer(struct loop *l, struct loop_timer *t)
+{
+	struct master *m = container_of(t, struct master, drain_timer);
+
+	(void)l;
+	log_notice("drain_delay is over");
+	master_stop(m, SIGTERM);
+	gen_sweep(m);
+}
+
+/* SIGTERM/SIGINT with drain_delay: health checks fail at once while
+ * serving goes on, so balancers take the instance out before it stops
+ * accepting; then master_stop. A second SIGTERM meanwhile changes
+ * nothing; SIGQUIT stops at once. */
+static void master_term(struct master *m)
+{
+	double delay = m->active != NULL ? m->active->conf.drain_delay : 0;
+
+	if (m->phase != PHASE_RUNNING || delay <= 0) {
+		master_stop(m, SIGTERM);
+		return;
+	}
+	if (m->drain_timer.heap_index != 0)
+		return;
+	log_notice("graceful stop: health fails now, draining in %.3g s "
+		   "(drain_delay)", delay);
+	notify_stopping();
+	notify_extend_timeout(
+	    (uint64_t)((delay + m->active->conf.shutdown_timeout + 5) * 1e6));
+	m->draining = true;
+	master_tell_health(m);
+	m->drain_timer.fn = on_drain_timer;
+	loop_timer_arm(m->loop, &m->drain_timer, (uint64_t)(delay * 1000));
 	master_status(m);
 }
 
@@ -170,7 +221,10 @@ static void on_signal(struct loop *l, struct loop_watch *lw, uint32_t events)
 			/* Who asked: a stop nobody expected can be traced. */
 			log_notice("SIG%s from pid %u", sigabbrev_np((int)si.ssi_signo),
 				   si.ssi_pid);
-			master_stop(m, si.ssi_signo == SIGQUIT ? SIGQUIT : SIGTERM);
+			if (si.ssi_signo == SIGQUIT)
+				master_stop(m, SIGQUIT);
+			else
+				master_term(m);
 			break;
 		case SIGUSR1: master_reopen(m); break;
 		case SIGTTIN:

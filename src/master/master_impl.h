@@ -80,6 +80,7 @@ struct master {
 	int sigfd;
 	struct loop_watch sigwatch;
 	struct loop_timer tick, watchdog;
+	struct loop_timer drain_timer; /* SIGTERM + drain_delay: then stop */
 	uint64_t watchdog_ms;
 	struct listeners ls;
 	struct gen *gens;    /* every live generation, newest first */
@@ -101,7 +102,7 @@ struct master {
 	int scale_workers;	/* the runtime count, 0: the file's */
 	int scale_file_workers; /* the file's workers when it was set */
 	bool scale_queued;
-	bool draining; /* `drain`: health says draining */
+	bool draining; /* `drain` or SIGTERM: health says draining */
 	unsigned reloads_ok, reloads_failed;
 	uint64_t started_ms;
 	char last_result[480]; /* "2026-...T10:42:07+0000 ok, generation 3" */
@@ -127,7 +128,13 @@ void mworker_signal(struct mworker *w, int sig);
 void mworker_stop(struct mworker *w, int sig);
 void mworker_remove(struct mworker *w);
 void mworker_check(struct mworker *w, uint64_t now);
+/* Tells w's process (if it runs) whether health checks fail (m->draining). */
+void mworker_tell_health(struct mworker *w);
 struct mworker *mworker_by_pid(const struct master *m, pid_t pid);
+
+/* master.c */
+/* Tells every worker what m->draining says health is. */
+void master_tell_health(struct master *m);
 
 /* reload.c */
 /* Reloads (or queues a reload behind the pending one). Returns the serial

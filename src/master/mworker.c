@@ -97,8 +97,18 @@ static void on_msg(struct mworker *w, const struct worker_msg *msg)
 		w->state = MW_READY;
 		log_info("worker %d (pid %d, gen %u) ready", w->slot, (int)w->pid,
 			 w->gen->id);
+		if (m->draining)
+			mworker_tell_health(w);
 		reload_worker_ready(w->gen);
 	}
+}
+
+void mworker_tell_health(struct mworker *w)
+{
+	struct master_msg msg = {MASTER_MSG_HEALTH, w->m->draining};
+
+	if (w->pid > 0 && w->chan >= 0)
+		send(w->chan, &msg, sizeof(msg), MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
 /* Any datagram a worker sends. */

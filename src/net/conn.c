@@ -17,6 +17,7 @@
 #define LINGER_MS 2000
 #define LEVEL_ACCEPTS_PER_EVENT 16
 #define IOV_MAX_APPEND 64
+#define LISTENER_CLOSE_ACCEPTS 4096
 
 static void conn_on_event(struct loop *l, struct loop_watch *w, uint32_t ev);
 
@@ -156,9 +157,9 @@ static void conn_open(struct listener *lsn, int fd, const struct sockaddr *peer)
 
 void conn_shutdown(struct conn *c)
 {
-	if (conn_proxy_pending(c))
-		conn_close(c, "draining before the PROXY header");
-	else if (c->lsn->mode->on_shutdown != NULL)
+	/* Still reading its header: its mode hears of the drain when it
+	 * starts (conn_proxy.c), or proxy_protocol_timeout closes it. */
+	if (!conn_proxy_pending(c) && c->lsn->mode->on_shutdown != NULL)
 		c->lsn->mode->on_shutdown(c);
 }
 
@@ -561,14 +562,11 @@ static void accept_over_limit(struct listener *lsn, int fd)
 	close(fd);
 }
 
-static void listener_on_event(struct loop *l, struct loop_watch *w,
-			      uint32_t ev)
+/* Accepts up to budget connections (-1: until EAGAIN). */
+static void listener_accept(struct listener *lsn, int budget)
 {
-	struct listener *lsn = container_of(w, struct listener, watch);
 	struct server *s = lsn->srv;
-	/* Edge: until EAGAIN, as no new event comes before it. */
-	int budget = lsn->conf->trigger == TRIGGER_EDGE ? -1
-							: LEVEL_ACCEPTS_PER_EVENT;
+	struct loop_watch *w = &lsn->watch;
 
 	/* The peer's address is asked for only when it decides whether a
 	 * PROXY header is due. */
@@ -601,6 +599,17 @@ static void listener_on_event(struct loop *l, struct loop_watch *w,
 	}
 }
 
+static void listener_on_event(struct loop *l, struct loop_watch *w,
+			      uint32_t ev)
+{
+	struct listener *lsn = container_of(w, struct listener, watch);
+
+	/* Edge: until EAGAIN, as no new event comes before it. */
+	listener_accept(lsn, lsn->conf->trigger == TRIGGER_EDGE
+				 ? -1
+				 : LEVEL_ACCEPTS_PER_EVENT);
+}
+
 int listener_start(struct server *s, struct listener *lsn)
 {
 	const struct listener_conf *lc = lsn->conf;
@@ -631,4 +640,16 @@ void listener_stop(struct listener *lsn)
 {
 	loop_timer_cancel(lsn->srv->loop, &lsn->resume);
 	loop_watch_del(lsn->srv->loop, &lsn->watch);
+}
+
+void listener_close(struct listener *lsn)
+{
+	if (lsn->watch.fd < 0)
+		return;
+	/* Bounded: a flood must not keep the drain from starting. */
+	if (!lsn->srv->draining)
+		listener_accept(lsn, LISTENER_CLOSE_ACCEPTS);
+	listener_stop(lsn);
+	close(lsn->watch.fd);
+	lsn->watch.fd = -1;
 }

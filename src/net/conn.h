@@ -107,6 +107,11 @@ void listener_stop(struct listener *lsn);
  * any other gets its mode's on_shutdown. */
 void conn_shutdown(struct conn *c);
 
+/* Stops accepting on lsn for good: takes on what already waits in its
+ * accept queue (those connections are served), then closes the socket,
+ * this process's copy of it. */
+void listener_close(struct listener *lsn);
+
 /* Closes c now (logged at debug with reason). c must not be used after. */
 void conn_close(struct conn *c, const char *reason);
 

@@ -254,6 +254,10 @@ static void try_header(struct conn *c)
 	conn_set_timeout(c, CONN_T_NONE);
 	c->flags |= CONN_READABLE; /* the request may have come with it */
 	conn_begin(c);
+	/* A closed c may be released already: its lsn is gone. */
+	if (!(c->flags & CONN_CLOSED) && c->lsn->srv->draining &&
+	    c->lsn->mode->on_shutdown != NULL)
+		c->lsn->mode->on_shutdown(c);
 }
 
 static void on_event(struct loop *l, struct loop_watch *w, uint32_t ev)

@@ -79,15 +79,18 @@ static void worker_idle(struct server *s)
 }
 
 /* Stops accepting and lets every connection finish; the loop ends when
- * the last one closes (the master kills us at shutdown_timeout). */
+ * the last one closes (the master kills us at shutdown_timeout). The
+ * listening sockets are closed (after taking what already waits in their
+ * queues), so once the master closes its copies too, new connections are
+ * refused at once instead of queueing for nobody. */
 static void worker_drain(struct worker *w)
 {
 	if (w->srv.draining)
 		return;
+	for (size_t i = 0; i < w->nlisteners; i++)
+		listener_close(&w->listeners[i]);
 	log_info("draining %u connections", w->srv.nconns);
 	w->srv.draining = true;
-	for (size_t i = 0; i < w->nlisteners; i++)
-		listener_stop(&w->listeners[i]);
 	server_each_conn(&w->srv, conn_shutdown);
 	if (w->srv.nconns == 0)
 		loop_stop(w->loop);
@@ -112,9 +115,15 @@ static void on_signal(struct loop *l, struct loop_watch *lw, uint32_t ev)
 static void on_channel(struct loop *l, struct loop_watch *lw, uint32_t ev)
 {
 	struct worker *w = container_of(lw, struct worker, chan_watch);
-	char b[64];
-	ssize_t n = recv(lw->fd, b, sizeof(b), MSG_DONTWAIT);
+	struct master_msg msg;
+	ssize_t n = recv(lw->fd, &msg, sizeof(msg), MSG_DONTWAIT);
 
+	if (n == (ssize_t)sizeof(msg) && msg.type == MASTER_MSG_HEALTH) {
+		if (w->srv.unhealthy != (msg.unhealthy != 0))
+			log_info("health: %s", msg.unhealthy ? "draining" : "ok");
+		w->srv.unhealthy = msg.unhealthy != 0;
+		return;
+	}
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
 		log_warn("the master is gone; exiting");
 		loop_watch_del(l, lw);

@@ -60,6 +60,20 @@ struct worker_msg_listeners {
 	struct net_stats st[]; /* count of them */
 };
 
+/*
+ * What the master sends a worker on channel_fd, one per datagram: HEALTH
+ * (unhealthy 1 after `drain` or SIGTERM, 0 after `undrain`) sets what the
+ * HTTP listeners' health_path answers (503 or 200). A worker starts
+ * healthy; the master tells a worker that becomes ready while the
+ * instance drains.
+ */
+enum master_msg_type { MASTER_MSG_HEALTH = 1 };
+
+struct master_msg {
+	uint32_t type;
+	uint32_t unhealthy;
+};
+
 /* Exit statuses of a worker process. */
 enum { WORKER_EXIT_OK = 0, WORKER_EXIT_SETUP = 3 };
 
