@@ -26,3 +26,6 @@ endif
 
 TESTS += tests/e2e/drain.sh
 EXTRA_DIST += tests/e2e/drain.sh tests/e2e/drain_probe.py
+
+TESTS += tests/e2e/fleet.sh
+EXTRA_DIST += tests/e2e/fleet.sh

@@ -68,14 +68,14 @@ ok "the access log shows curl's and a relayed client's address: $(tr '\n' '|' <"
 # 3. Malformed headers: closed with no answer, counted by reason.
 V2SIG=0d0a0d0a000d0a515549540a
 bad() { out=$($PC "$@") || fail "$*: $out"; }
-bad "$P1" bad "$(printf 'PROXY TCP4 010.0.0.1 10.0.0.2 1 2\r\n' | xxd -p | tr -d '\n')"
-bad "$P1" bad "$(printf 'GET / HTTP/1.0\r\n\r\n' | xxd -p | tr -d '\n')"
+bad "$P1" bad "$(printf 'PROXY TCP4 010.0.0.1 10.0.0.2 1 2\r\n' | od -An -tx1 | tr -d ' \n')"
+bad "$P1" bad "$(printf 'GET / HTTP/1.0\r\n\r\n' | od -An -tx1 | tr -d ' \n')"
 bad "$P1" bad "${V2SIG}2111000c0102030405060708000100020000"
 bad "$P2" bad "${V2SIG}1111000c010203040506070800010002"
 bad "$P2" bad "${V2SIG}2141000c010203040506070800010002"
 bad "$P2" bad "${V2SIG}2211000c010203040506070800010002"
 bad "$P2" trunc "${V2SIG}21"
-bad "$P5" bad "$(printf 'PROXY TCP4 1.2.3.4' | xxd -p)" 3
+bad "$P5" bad "$(printf 'PROXY TCP4 1.2.3.4' | od -An -tx1 | tr -d ' \n')" 3
 bad "$P1" empty
 bad "$P1" empty
 ok "malformed, truncated and slow headers are closed with no answer"
