@@ -1,7 +1,7 @@
 /* test_conf_proxy.c - table-driven tests of the fleet settings: a
  * listener's proxy_protocol, proxy_protocol_from, proxy_protocol_timeout,
- * http.health_path and the global drain_delay; also that conf_copy
- * duplicates the ranges */
+ * http.health_path and the globals drain_delay and cpu_affinity; also
+ * that conf_copy duplicates the ranges and the CPU list */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,6 +76,26 @@ static void check_health(const struct conf *c)
 static void check_no_health(const struct conf *c)
 {
 	assert_null(c->listeners[0].http.health_path);
+}
+
+static void check_affinity_off(const struct conf *c)
+{
+	assert_int_equal(c->cpu_affinity, CONF_AFFINITY_OFF);
+	assert_null(c->cpus);
+}
+
+static void check_affinity_auto(const struct conf *c)
+{
+	assert_int_equal(c->cpu_affinity, CONF_AFFINITY_AUTO);
+}
+
+static void check_affinity_list(const struct conf *c)
+{
+	assert_int_equal(c->cpu_affinity, CONF_AFFINITY_LIST);
+	assert_int_equal(c->ncpus, 3);
+	assert_int_equal(c->cpus[0], 3);
+	assert_int_equal(c->cpus[1], 1);
+	assert_int_equal(c->cpus[2], 0);
 }
 
 static const struct proxy_case cases[] = {
@@ -172,6 +192,55 @@ static const struct proxy_case cases[] = {
      CONF_ERR_VALUE,
      {"absolute path"},
      NULL},
+    {"affinity_default_off", ECHO "});\n", 0, 0, {0}, check_affinity_off},
+    {"affinity_off",
+     "cpu_affinity = \"off\";\n" ECHO "});\n",
+     0,
+     0,
+     {0},
+     check_affinity_off},
+    {"affinity_auto",
+     "cpu_affinity = \"auto\";\n" ECHO "});\n",
+     0,
+     0,
+     {0},
+     check_affinity_auto},
+    {"affinity_list",
+     "cpu_affinity = [3, 1, 0];\n" ECHO "});\n",
+     0,
+     0,
+     {0},
+     check_affinity_list},
+    {"affinity_unknown_word",
+     "cpu_affinity = \"all\";\n" ECHO "});\n",
+     1,
+     CONF_ERR_VALUE,
+     {"t.conf:1:", "\"all\"", "off, auto"},
+     NULL},
+    {"affinity_empty_list",
+     "cpu_affinity = [];\n" ECHO "});\n",
+     1,
+     CONF_ERR_VALUE,
+     {"empty list"},
+     NULL},
+    {"affinity_negative_cpu",
+     "cpu_affinity = [0,\n -1];\n" ECHO "});\n",
+     2,
+     CONF_ERR_RANGE,
+     {"t.conf:2:", "CPU -1"},
+     NULL},
+    {"affinity_not_a_number",
+     "cpu_affinity = [\"0\"];\n" ECHO "});\n",
+     1,
+     CONF_ERR_TYPE,
+     {"must be CPU numbers"},
+     NULL},
+    {"affinity_wrong_type",
+     "cpu_affinity = true;\n" ECHO "});\n",
+     1,
+     CONF_ERR_TYPE,
+     {"cpu_affinity"},
+     NULL},
     {"drain_delay_out_of_range",
      "drain_delay = -1.0;\n" ECHO "});\n",
      1,
@@ -224,9 +293,28 @@ static void test_copy_duplicates_ranges(void **state)
 	conf_errors_free(&errs);
 }
 
+static void test_copy_duplicates_cpus(void **state)
+{
+	struct conf_errors errs = {0};
+	struct conf a, b;
+
+	(void)state;
+	assert_int_equal(conf_load_string("t.conf",
+					  "cpu_affinity = [3, 1, 0];\n" ECHO
+					  "});\n",
+					  &a, &errs),
+			 0);
+	assert_int_equal(conf_copy(&b, &a), 0);
+	assert_ptr_not_equal(b.cpus, a.cpus);
+	conf_free(&a);
+	check_affinity_list(&b);
+	conf_free(&b);
+	conf_errors_free(&errs);
+}
+
 int main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 1];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -234,5 +322,7 @@ int main(void)
 						 NULL, (void *)&cases[i]};
 	tests[n++] =
 	    (struct CMUnitTest)cmocka_unit_test(test_copy_duplicates_ranges);
+	tests[n++] =
+	    (struct CMUnitTest)cmocka_unit_test(test_copy_duplicates_cpus);
 	return _cmocka_run_group_tests("conf_proxy", tests, n, NULL, NULL);
 }

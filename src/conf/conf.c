@@ -32,6 +32,7 @@ static const char *const global_names[] = {
     "group",
     "shutdown_timeout",
     "drain_delay",
+    "cpu_affinity",
     "worker_timeout",
     "max_connections",
     "log_level",
@@ -612,6 +613,7 @@ static void read_globals(struct loader *ld, const config_setting_t *root,
 	if (level >= 0)
 		c->log_level = LOG_ERR + level;
 	read_seccomp(ld, root, c);
+	conf_affinity_read(ld, root, c);
 	conf_control_read(ld, root, c);
 	g = config_setting_get_member(root, "control");
 	if (g != NULL && config_setting_is_group(g))
@@ -717,6 +719,7 @@ void conf_free(struct conf *c)
 	free(c->group);
 	free(c->control_socket);
 	free(c->status.listen);
+	free(c->cpus);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -767,6 +770,14 @@ int conf_copy(struct conf *dst, const struct conf *src)
 	rc |= dup_field(&dst->path) | dup_field(&dst->user) |
 	      dup_field(&dst->group) | dup_field(&dst->control_socket) |
 	      dup_field(&dst->status.listen);
+	if (src->cpus != NULL) {
+		dst->cpus = malloc(src->ncpus * sizeof(*dst->cpus));
+		if (dst->cpus != NULL)
+			memcpy(dst->cpus, src->cpus,
+			       src->ncpus * sizeof(*dst->cpus));
+		else
+			dst->ncpus = 0, rc = -1;
+	}
 	if (src->nlisteners > 0) {
 		dst->listeners =
 		    calloc(src->nlisteners, sizeof(*dst->listeners));

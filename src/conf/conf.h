@@ -86,6 +86,13 @@ struct listener_conf {
 	void (*prepared_free)(void *prepared);
 };
 
+/* cpu_affinity: which CPU each worker slot is pinned to. */
+enum conf_affinity {
+	CONF_AFFINITY_OFF,  /* not pinned */
+	CONF_AFFINITY_AUTO, /* slot k: the k-th CPU of the process's mask */
+	CONF_AFFINITY_LIST, /* slot k: cpus[k % ncpus] */
+};
+
 /* status = { listen; allow_remote; }: the master's /metrics, /livez and
  * /readyz listener; listen is NULL when the group is absent. */
 struct status_conf {
@@ -105,6 +112,9 @@ struct conf {
 	gid_t gid;
 	double shutdown_timeout;
 	double drain_delay; /* SIGTERM: health 503 this long before draining */
+	enum conf_affinity cpu_affinity;
+	int *cpus; /* CONF_AFFINITY_LIST: CPU numbers, as written */
+	size_t ncpus;
 	double worker_timeout;
 	int max_connections;
 	int log_level; /* LOG_ERR .. LOG_DEBUG */

@@ -93,6 +93,10 @@ int conf_read_choice(struct loader *ld, const config_setting_t *group,
 void conf_proxy_read(struct loader *ld, const config_setting_t *lsn,
 		     struct listener_conf *l);
 
+/* conf_affinity.c: cpu_affinity = "off" | "auto" | [cpu, ...]. */
+void conf_affinity_read(struct loader *ld, const config_setting_t *root,
+			struct conf *c);
+
 /* conf_status.c: reads status = { ... } (after the listeners). */
 void conf_status_read(struct loader *ld, const config_setting_t *root,
 		      struct conf *c);

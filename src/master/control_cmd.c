@@ -2,6 +2,7 @@
  * master and what it answers (DESIGN.md "Control socket") */
 #include "config.h"
 
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,11 +86,27 @@ static const char *worker_state(const struct mworker *w)
 	return "draining";
 }
 
+/* The one CPU process pid may run on, as text; "-" when it may run on
+ * more (not pinned) or is not running. */
+static const char *proc_cpu(pid_t pid, char *buf, size_t len)
+{
+	cpu_set_t set;
+
+	if (pid <= 0 || sched_getaffinity(pid, sizeof(set), &set) < 0 ||
+	    CPU_COUNT(&set) != 1)
+		return "-";
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			snprintf(buf, len, "%d", cpu);
+	return buf;
+}
+
 static void proc_rows(struct ctl_conn *c, const struct master *m,
 		      const struct gen *g, uint64_t now)
 {
 	for (int slot = 0; slot <= MAX_SCALE; slot++) {
 		bool more = false;
+		char cpu[16];
 		for (size_t i = 0; i < m->nw; i++) {
 			const struct mworker *w = m->w[i];
 			if (w->gen != g)
@@ -98,14 +115,15 @@ static void proc_rows(struct ctl_conn *c, const struct master *m,
 			if (w->slot != slot)
 				continue;
 			ctl_line(
-			    c, "%d %u %d %s %llu %u %u %llu", w->slot, g->id,
+			    c, "%d %u %d %s %llu %u %u %llu %s", w->slot, g->id,
 			    (int)w->pid, worker_state(w),
 			    w->pid > 0
 				? (unsigned long long)(now - w->started_ms) /
 				      1000
 				: 0ULL,
 			    w->restarts, w->connections,
-			    (unsigned long long)w->requests);
+			    (unsigned long long)w->requests,
+			    proc_cpu(w->pid, cpu, sizeof(cpu)));
 		}
 		if (!more)
 			break;
@@ -119,7 +137,7 @@ static void show_proc(struct ctl_conn *c, struct master *m)
 
 	ctl_reply(c, NULL);
 	ctl_line(c, "slot generation pid state uptime restarts connections "
-		    "requests");
+		    "requests cpu");
 	if (m->active != NULL)
 		proc_rows(c, m, m->active, now);
 	for (const struct gen *g = m->gens; g != NULL; g = g->next)

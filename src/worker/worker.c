@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "affinity.h"
 #include "core/log.h"
 #include "modes.h"
 #include "net/conn.h"
@@ -226,6 +227,7 @@ int worker_run(const struct worker_args *a)
 	char err[160];
 	int rc;
 
+	affinity_apply(a->conf, a->slot);
 	if (worker_setup(&w) < 0) {
 		worker_cleanup(&w);
 		return WORKER_EXIT_SETUP;

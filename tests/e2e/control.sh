@@ -70,7 +70,7 @@ done
 ctl show proc
 expect_rc 0 "show proc"
 [ "$(echo "$OUT" | head -n 1)" = \
-  "slot generation pid state uptime restarts connections requests" ] ||
+  "slot generation pid state uptime restarts connections requests cpu" ] ||
 	fail "show proc header: $OUT"
 [ "$(echo "$OUT" | awk 'NR > 1 && $2 == 1 && $4 == "ready"' | wc -l)" = 3 ] ||
 	fail "show proc rows: $OUT"
