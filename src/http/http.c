@@ -839,16 +839,6 @@ static void http_open(struct conn *c)
 	conn_set_timeout(c, CONN_T_HEADER);
 }
 
-/* The worker drains: a connection idle between requests closes now
- * rather than at keepalive_timeout; one with a request in progress
- * finishes it, and its answer says "Connection: close". */
-static void http_shutdown(struct conn *c)
-{
-	if (c->timeout == CONN_T_KEEPALIVE && c->proto == NULL &&
-	    c->in == NULL && c->out == NULL)
-		conn_finish(c);
-}
-
 static void http_timeout(struct conn *c, enum conn_timeout which)
 {
 	bool started = c->in != NULL || c->proto != NULL;
@@ -988,7 +978,6 @@ const struct mode http_mode = {
 	.on_read = http_read,
 	.on_drained = http_drained,
 	.on_timeout = http_timeout,
-	.on_shutdown = http_shutdown,
 	/* Draining needs no hook: a connection between requests stays until
 	 * its next request (answered with Connection: close) or its
 	 * keep-alive timeout, so no client sees a request go unanswered. */

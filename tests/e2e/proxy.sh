@@ -3,7 +3,7 @@
 # a v1 or v2 header (whole or split across reads), LOCAL and UNKNOWN keep
 # the socket's address, a source outside proxy_protocol_from needs no
 # header, curl --haproxy-protocol and a relayed address reach the access
-# log, malformed headers are closed with no answer and counted by reason
+# log and a module's peer(), malformed headers are closed with no answer and counted by reason
 # in /metrics, logged at most once a second, an empty connection is
 # counted and not logged, proxy_protocol_timeout closes a slow header.
 . "$TESTS_SRCDIR/e2e/lib.sh"
@@ -12,7 +12,7 @@ command -v curl >/dev/null || skip "curl is not installed"
 command -v python3 >/dev/null || skip "python3 is not installed"
 PC="python3 $TESTS_SRCDIR/e2e/proxy_client.py"
 
-read -r P1 P2 P3 P4 P5 SP < <(free_ports 6 | tr '\n' ' ')
+read -r P1 P2 P3 P4 P5 P6 SP < <(free_ports 7 | tr '\n' ' ')
 mkdir -p "$T/www" && echo hi >"$T/www/index.html"
 cat >"$T/proxy.conf" <<CONF
 workers = 2;
@@ -26,7 +26,10 @@ listeners = (
     proxy_protocol_from = ["10.0.0.0/8", "127.0.0.0/8"]; },
   { name = "web"; listen = "127.0.0.1:$P5"; mode = "http"; proxy_protocol = "any";
     proxy_protocol_timeout = 0.5;
-    http = { root = "$T/www"; access_log = "$T/access.log"; }; }
+    http = { root = "$T/www"; access_log = "$T/access.log"; }; },
+  { name = "mod"; listen = "127.0.0.1:$P6"; mode = "module"; proxy_protocol = "v1";
+    module = { path = "$TESTBIN/modules/greeter.so"; framing = "delimiter";
+               delimiter = "\\r\\nEOF\\r\\n"; }; }
 );
 status = { listen = "127.0.0.1:$SP"; };
 CONF
@@ -64,6 +67,23 @@ wait_for 5 grep -q '^2001:db8::7 .*"GET /index.html HTTP/1.1" 200' "$T/access.lo
 wait_for 5 grep -q '^127.0.0.1 .*"GET / HTTP/1.1" 200' "$T/access.log" ||
 	fail "the access log does not show curl's announced address"
 ok "the access log shows curl's and a relayed client's address: $(tr '\n' '|' <"$T/access.log")"
+
+# A module's peer() sees the announced client too.
+peer=$(python3 - "$P6" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=3)
+s.sendall(b"PROXY TCP4 198.51.100.9 192.0.2.1 6553 80\r\npeer\r\nEOF\r\n")
+got = b""
+while not got.endswith(b"\r\nEOF\r\n"):
+    b = s.recv(4096)
+    if not b:
+        break
+    got += b
+print(got.decode(errors="replace").replace("\r\nEOF\r\n", ""))
+PY
+) || fail "module peer() over PROXY"
+[ "$peer" = "198.51.100.9:6553" ] || fail "module peer() said '$peer', the header announced 198.51.100.9:6553"
+ok "a module's peer() sees the announced client: $peer"
 
 # 3. Malformed headers: closed with no answer, counted by reason.
 V2SIG=0d0a0d0a000d0a515549540a
