@@ -85,7 +85,10 @@ FUZZ_HTTP_SRC = $(top_srcdir)/tests/fuzz/fuzz_http_parse.c \
 FUZZ_CONF_SRC = $(top_srcdir)/tests/fuzz/fuzz_conf.c \
 	$(top_srcdir)/src/conf/conf.c $(top_srcdir)/src/conf/conf_err.c \
 	$(top_srcdir)/src/conf/conf_scan.c $(top_srcdir)/src/conf/conf_read.c \
-	$(top_srcdir)/src/conf/conf_listen.c $(top_srcdir)/src/core/log.c
+	$(top_srcdir)/src/conf/conf_listen.c $(top_srcdir)/src/conf/conf_module.c \
+	$(top_srcdir)/src/conf/conf_control.c $(top_srcdir)/src/conf/conf_status.c \
+	$(top_srcdir)/src/conf/conf_proxy.c $(top_srcdir)/src/conf/conf_affinity.c \
+	$(top_srcdir)/src/core/cidr.c $(top_srcdir)/src/core/log.c
 FUZZ_HDR = $(top_srcdir)/src/http/http_parse.h $(top_srcdir)/src/http/http_path.h \
 	$(top_srcdir)/src/http/http_host.h $(top_srcdir)/src/http/http_ranges.h \
 	$(top_srcdir)/src/http/http_cond.h \
